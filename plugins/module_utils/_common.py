@@ -1,0 +1,248 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, labnet.netns developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# PRIVATE to the labnet.netns collection. Not a public API: it may change at any time.
+#
+# What every module shares: the error type, name validation, the list convention
+# ("items"), and the read -> plan -> apply runner. Nothing here touches the kernel;
+# _netlink.py does. Planning is pure, so it is unit-tested without a kernel.
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+import ipaddress
+import re
+import traceback
+
+
+class LabnetError(Exception):
+    """The one error type of the collection; its text is what the user reads."""
+
+    def __init__(self, msg, errno=None):
+        super(LabnetError, self).__init__(msg)
+        self.msg = msg
+        self.errno = errno
+
+
+# -- validation (mirrors iproute2 lib/utils.c and the kernel's dev_valid_name) ---------
+
+_IFNAME_FORBIDDEN = set('/:%') | set(' \t\n\v\f\r')
+_MAC_RE = re.compile(r'^([0-9a-f]{2}:){5}[0-9a-f]{2}$')
+
+
+def validate_netns_name(name, what='namespace name'):
+    if not isinstance(name, str) or name == '':
+        raise LabnetError('%s must be a non-empty string' % what)
+    if name in ('.', '..'):
+        raise LabnetError('%s %r is not allowed' % (what, name))
+    if '/' in name:
+        raise LabnetError('%s %r must not contain "/"' % (what, name))
+    if '\0' in name:
+        raise LabnetError('%s %r must not contain a NUL byte' % (what, name))
+    if len(name.encode('utf-8')) > 255:
+        raise LabnetError('%s is longer than 255 bytes' % what)
+    return name
+
+
+def validate_ifname(name, what='interface name'):
+    if not isinstance(name, str) or name == '':
+        raise LabnetError('%s must be a non-empty string' % what)
+    if len(name.encode('utf-8')) > 15:
+        raise LabnetError('%s %r is longer than 15 bytes (the kernel limit)' % (what, name))
+    if name in ('.', '..'):
+        raise LabnetError('%s %r is not allowed' % (what, name))
+    bad = sorted(set(name) & (_IFNAME_FORBIDDEN | set('\0')))
+    if bad:
+        raise LabnetError('%s %r contains forbidden character(s) %s (not allowed: "/", ":", "%%", white space)'
+                          % (what, name, ', '.join(repr(c) for c in bad)))
+    return name
+
+
+def normalize_mac(mac, what='MAC address'):
+    if mac is None:
+        return None
+    value = str(mac).strip().lower().replace('-', ':')
+    if not _MAC_RE.match(value):
+        raise LabnetError('%s %r is not of the form aa:bb:cc:dd:ee:ff' % (what, mac))
+    if int(value[:2], 16) & 1:
+        raise LabnetError('%s %r is a multicast address' % (what, mac))
+    return value
+
+
+def validate_mtu(mtu, what='mtu'):
+    if mtu is not None and not 68 <= mtu <= 65535:
+        raise LabnetError('%s %s is out of range (68-65535)' % (what, mtu))
+    return mtu
+
+
+def parse_interface_address(text):
+    """'10.0.1.1/24' -> ip_interface. A prefix length is required; host bits are kept."""
+    if not isinstance(text, str) or '/' not in text:
+        raise LabnetError('address %r must be in CIDR form, e.g. 10.0.1.1/24 or 2001:db8::1/64' % (text,))
+    try:
+        return ipaddress.ip_interface(text.strip())
+    except ValueError as exc:
+        raise LabnetError('address %r is not a valid IPv4 or IPv6 CIDR: %s' % (text, exc))
+
+
+# -- operations and plans ------------------------------------------------------
+
+class Op:
+    """One planned change. TEXT is what the user reads in `operations`."""
+
+    def __init__(self, action, text, **args):
+        self.action = action
+        self.text = text
+        self.args = args
+
+    def __repr__(self):
+        return 'Op(%r)' % self.text
+
+    def __eq__(self, other):
+        return isinstance(other, Op) and (self.action, self.text, self.args) == (other.action, other.text, other.args)
+
+
+class Plan:
+    """Result of planning one object: the operations, and before/after for the diff."""
+
+    def __init__(self, key, before, after, ops=None, info=None):
+        self.key = key
+        self.before = before
+        self.after = after
+        self.ops = ops or []
+        self.info = info or {}
+
+    def result(self):
+        """The object as returned to the user: its identity (INFO) and its state after the run."""
+        out = dict(self.info)
+        out.update(self.after)
+        return out
+
+
+# -- the list convention ---------------------------------------------------------
+
+ITEMS_OPTION = 'items'
+
+
+def argument_spec(options):
+    """Top-level options describe one object; `items` is a list of objects with the
+    same options, for which the top-level values are the defaults."""
+    spec = copy.deepcopy(options)
+    sub = {}
+    for name, opt in options.items():
+        sub[name] = dict((k, v) for k, v in opt.items() if k not in ('default', 'required'))
+    spec[ITEMS_OPTION] = dict(type='list', elements='dict', options=sub)
+    return spec
+
+
+def expand_items(params, options):
+    """The objects a module call is about: top-level alone, or each item over the top level."""
+    top = dict((k, params.get(k)) for k in options)
+    items = params.get(ITEMS_OPTION)
+    if items is None:
+        return [top]
+    wants = []
+    for item in items:
+        want = dict(top)
+        for k, v in item.items():
+            if v is not None:
+                want[k] = v
+        wants.append(want)
+    return wants
+
+
+# -- the runner ----------------------------------------------------------------
+
+class Resource:
+    """A kind of object. Subclasses define OPTIONS, KEY and read / plan / apply."""
+
+    OPTIONS = {}
+    KEY = 'name'
+    RESULT_KEY = 'objects'
+
+    def validate(self, want):
+        """Normalise and check one desired object in place; raise LabnetError."""
+
+    def key(self, want):
+        return want[self.KEY]
+
+    def read(self, kernel, wants):
+        """Current state for each desired object (same order). Never changes anything."""
+        raise NotImplementedError
+
+    def plan(self, want, have):
+        """Pure: (want, have) -> Plan."""
+        raise NotImplementedError
+
+    def apply(self, kernel, op):
+        getattr(self, 'do_' + op.action)(kernel, **op.args)
+
+
+def build_module(resource, **kwargs):
+    from ansible.module_utils.basic import AnsibleModule
+    spec = argument_spec(resource.OPTIONS)
+    return AnsibleModule(argument_spec=spec, supports_check_mode=True,
+                         mutually_exclusive=[[resource.KEY, ITEMS_OPTION]],
+                         required_one_of=[[resource.KEY, ITEMS_OPTION]], **kwargs)
+
+
+def run_module(module, resource, kernel_factory=None):
+    """Validate all objects, read once, plan all, then apply (unless in check mode)."""
+    if kernel_factory is None:
+        from ansible_collections.labnet.netns.plugins.module_utils import _netlink
+        if _netlink.PYROUTE2_IMPORT_ERROR is not None:
+            from ansible.module_utils.basic import missing_required_lib
+            module.fail_json(msg=missing_required_lib('pyroute2 (0.7.2 or later)'),
+                             exception=str(_netlink.PYROUTE2_IMPORT_ERROR))
+        kernel_factory = _netlink.Kernel
+    done = []
+    ops = []
+    try:
+        wants = expand_items(module.params, resource.OPTIONS)
+        seen = {}
+        for index, want in enumerate(wants):
+            try:
+                resource.validate(want)
+            except LabnetError as exc:
+                where = '' if module.params.get(ITEMS_OPTION) is None else 'items[%d]: ' % index
+                raise LabnetError(where + exc.msg)
+            key = resource.key(want)
+            if key in seen:
+                raise LabnetError('%s %r is listed twice (items[%d] and items[%d])' % (
+                    resource.RESULT_KEY.rstrip('s'), key, seen[key], index))
+            seen[key] = index
+        kernel = kernel_factory()
+        try:
+            haves = resource.read(kernel, wants)
+            plans = [resource.plan(w, h) for w, h in zip(wants, haves)]
+            ops = [op for p in plans for op in p.ops]
+            if not module.check_mode:
+                for op in ops:
+                    resource.apply(kernel, op)
+                    done.append(op.text)
+        finally:
+            kernel.close()
+    except LabnetError as exc:
+        extra = {}
+        if done:
+            extra['operations'] = done
+            extra['changed'] = True
+        module.fail_json(msg=exc.msg, **extra)
+    except Exception as exc:  # pylint: disable=broad-except
+        module.fail_json(msg='unexpected error: %s: %s' % (type(exc).__name__, exc),
+                         exception=traceback.format_exc(), operations=done)
+    result = {
+        'changed': bool(ops),
+        'operations': [op.text for op in ops],
+        resource.RESULT_KEY: [p.result() for p in plans],
+    }
+    if module._diff:
+        changed = [p for p in plans if p.ops]
+        result['diff'] = {
+            'before': dict((p.key, p.before) for p in changed),
+            'after': dict((p.key, p.after) for p in changed),
+        }
+    module.exit_json(**result)
