@@ -226,14 +226,11 @@ def run_module(module, resource, kernel_factory=None):
         finally:
             kernel.close()
     except LabnetError as exc:
-        extra = {}
-        if done:
-            extra['operations'] = done
-            extra['changed'] = True
-        module.fail_json(msg=exc.msg, **extra)
+        # what was already applied is reported, so a failure mid-batch is never silent
+        module.fail_json(msg=exc.msg, changed=bool(done), operations=done)
     except Exception as exc:  # pylint: disable=broad-except
         module.fail_json(msg='unexpected error: %s: %s' % (type(exc).__name__, exc),
-                         exception=traceback.format_exc(), operations=done)
+                         exception=traceback.format_exc(), changed=bool(done), operations=done)
     result = {
         'changed': bool(ops),
         'operations': [op.text for op in ops],

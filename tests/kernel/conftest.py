@@ -1,0 +1,154 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, labnet.netns developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Real-kernel test harness.
+
+Every test gets a throwaway "fake host": a private mount + network namespace with its own
+tmpfs on /run/netns, held open by a sleeping process. Modules run inside it for real
+(nsenter + the target Python), so the host is never touched and everything made inside
+vanishes when the holder process is killed.
+
+LABNET_TEST_PYTHON selects the target interpreter (and so the pyroute2 version).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+COLLECTIONS = os.path.join(REPO, '.build', 'collections')
+TARGET_PYTHON = os.environ.get('LABNET_TEST_PYTHON', sys.executable)
+
+
+def _ensure_collection_path():
+    link = os.path.join(COLLECTIONS, 'ansible_collections', 'labnet', 'netns')
+    if not os.path.islink(link):
+        os.makedirs(os.path.dirname(link), exist_ok=True)
+        os.symlink(REPO, link)
+
+
+class Sandbox:
+    """A private mount + network namespace, with helpers to run things inside it."""
+
+    def __init__(self):
+        _ensure_collection_path()
+        os.makedirs('/run/netns', exist_ok=True)  # the mount point (as `ip netns add` makes it)
+        self.proc = subprocess.Popen(
+            ['unshare', '--mount', '--net', '--propagation', 'private', '--', 'sh', '-c',
+             'mount -t tmpfs tmpfs /run/netns && ip link set lo up && echo ready && exec sleep 100000'],
+            stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        if self.proc.stdout.readline().strip() != b'ready':
+            raise RuntimeError('sandbox did not start')
+        self.pid = self.proc.pid
+        self.children = []
+        self.tmp = tempfile.mkdtemp(prefix='labnet-test-')
+
+    def close(self):
+        for child in self.children:
+            child.kill()
+            child.wait()
+        self.proc.kill()
+        self.proc.wait()
+        subprocess.call(['rm', '-rf', self.tmp])
+
+    def _enter(self):
+        return ['nsenter', '-t', str(self.pid), '-m', '-n']
+
+    def sh(self, script, check=True):
+        """Run a shell script inside the sandbox; returns stdout."""
+        res = subprocess.run(self._enter() + ['sh', '-c', script], capture_output=True, text=True)
+        if check and res.returncode != 0:
+            raise AssertionError('sandbox command failed (%d): %s\n%s%s' % (res.returncode, script, res.stdout, res.stderr))
+        return res.stdout
+
+    def ok(self, script):
+        """True when the script succeeds inside the sandbox."""
+        return subprocess.run(self._enter() + ['sh', '-c', script], capture_output=True).returncode == 0
+
+    def spawn(self, argv):
+        """Start a long-running process inside the sandbox; killed at the end of the test."""
+        child = subprocess.Popen(self._enter() + argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.children.append(child)
+        return child
+
+    def module(self, module_name, check=False, diff=True, python=None, **args):
+        """Run module MODULE_NAME for real inside the sandbox; returns its result dict."""
+        payload = dict(args, _ansible_check_mode=check, _ansible_diff=diff)
+        fd, path = tempfile.mkstemp(dir=self.tmp, suffix='.json')
+        with os.fdopen(fd, 'w') as handle:
+            json.dump({'ANSIBLE_MODULE_ARGS': payload}, handle)
+        env = dict(os.environ, PYTHONPATH=COLLECTIONS)
+        res = subprocess.run(
+            self._enter() + [python or TARGET_PYTHON, '-m',
+                             'ansible_collections.labnet.netns.plugins.modules.%s' % module_name, path],
+            capture_output=True, text=True, env=env)
+        assert 'Traceback' not in res.stdout + res.stderr, res.stdout + res.stderr
+        lines = [line for line in res.stdout.splitlines() if line.startswith('{')]
+        assert lines, 'module %s printed no JSON:\n%s\n%s' % (module_name, res.stdout, res.stderr)
+        result = json.loads(lines[-1])
+        result['_rc'] = res.returncode
+        return result
+
+    def snapshot(self):
+        """Kernel state that a check-mode run must not change."""
+        return self.sh(
+            'ls -la --time-style=+ /run/netns | tail -n +2; '
+            'for n in $(ls /run/netns); do echo "== $n"; ip -n "$n" -o link 2>&1; ip -n "$n" -o addr 2>&1; done; '
+            'echo "== host"; ip -o link; ip -o addr; '
+            'iptables-save 2>/dev/null | grep -v "^#" || true')
+
+    def links(self, namespace=None):
+        """ip -j link of a namespace, keyed by name."""
+        out = self.sh('ip %s -j -d link' % ('-n %s' % namespace if namespace else ''))
+        return dict((link['ifname'], link) for link in json.loads(out))
+
+    def addrs(self, namespace, ifname):
+        out = self.sh('ip %s -j addr show dev %s' % ('-n %s' % namespace if namespace else '', ifname))
+        data = json.loads(out)
+        return sorted('%s/%s' % (a['local'], a['prefixlen']) for a in data[0]['addr_info']) if data else []
+
+
+@pytest.fixture
+def sandbox():
+    box = Sandbox()
+    try:
+        yield box
+    finally:
+        box.close()
+
+
+def assert_ok(result):
+    assert not result.get('failed'), result.get('msg')
+    return result
+
+
+def assert_failed(result, *fragments):
+    assert result.get('failed'), 'expected a failure, got %r' % result
+    for fragment in fragments:
+        assert fragment in result['msg'], 'expected %r in %r' % (fragment, result['msg'])
+    return result
+
+
+def four_runs(sandbox, module, **args):
+    """check -> real -> check -> real, as the best collections test: the check-mode run
+    changes nothing and predicts the real run; both later runs report no change."""
+    before = sandbox.snapshot()
+    check1 = assert_ok(sandbox.module(module, check=True, **args))
+    assert sandbox.snapshot() == before, 'check mode changed the kernel state'
+    real1 = assert_ok(sandbox.module(module, **args))
+    assert check1['changed'] and real1['changed']
+    assert check1['diff'] == real1['diff']
+    assert check1['operations'] == real1['operations']
+    check2 = assert_ok(sandbox.module(module, check=True, **args))
+    real2 = assert_ok(sandbox.module(module, **args))
+    assert not check2['changed'] and not real2['changed'], (check2['operations'], real2['operations'])
+    assert real2['operations'] == []
+    return real1
