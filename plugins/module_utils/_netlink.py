@@ -316,6 +316,9 @@ class Kernel:
                         'family': msg['family'], 'scope': msg['scope']})
         return out
 
+    def same_namespace(self, name, other):
+        return name == other or self.ns_identity(name) == self.ns_identity(other)
+
     def netnsid(self, name, other):
         """The nsid that namespace NAME uses for namespace OTHER, or None."""
         fd = self.ns_fd(other)
@@ -323,12 +326,35 @@ class Kernel:
         nsid = res.get('nsid') if isinstance(res, dict) else None
         return None if nsid is None or nsid < 0 else nsid
 
-    def link_set(self, name, index, what, **attrs):
+    def link(self, name, ifname):
+        """One link of namespace NAME by interface name (one request, no dump), or None."""
+        try:
+            msgs = self.call(name, 'cannot look up %s' % ifname, lambda ipr: ipr.link('get', ifname=ifname))
+        except LabnetError as exc:
+            if exc.errno == errno.ENODEV:
+                return None
+            raise
+        return _link_dict(msgs[0])
+
+    def _index(self, name, ifname):
+        link = self.link(name, ifname)
+        if link is None:
+            raise LabnetError('interface %s does not exist%s' % (
+                ifname, '' if name is None else ' in namespace %r' % name))
+        return link['index']
+
+    def link_set(self, name, ifname, what, **attrs):
+        """Change link IFNAME of namespace NAME. net_ns=OTHER moves it to namespace OTHER
+        (None = this process's own); master=IFNAME attaches it (None detaches)."""
+        index = self._index(name, ifname)
         if 'net_ns' in attrs:
             attrs['net_ns_fd'] = self.ns_fd(attrs.pop('net_ns'))
+        if 'master' in attrs:
+            attrs['master'] = 0 if attrs['master'] is None else self._index(name, attrs['master'])
         self.call(name, what, lambda ipr: ipr.link('set', index=index, **attrs))
 
-    def link_del(self, name, index, what):
+    def link_del(self, name, ifname, what):
+        index = self._index(name, ifname)
         self.call(name, what, lambda ipr: ipr.link('del', index=index))
 
     def veth_add(self, name, ifname, peer, peer_ns, what, mtu=None, mac=None, peer_mac=None):
@@ -347,7 +373,8 @@ class Kernel:
     def bridge_add(self, name, ifname, what, **attrs):
         self.call(name, what, lambda ipr: ipr.link('add', ifname=ifname, kind='bridge', **attrs))
 
-    def addr(self, name, action, index, address, prefixlen, what):
+    def addr(self, name, action, ifname, address, prefixlen, what):
+        index = self._index(name, ifname)
         self.call(name, what, lambda ipr: ipr.addr(action, index=index, address=address, prefixlen=prefixlen))
 
 

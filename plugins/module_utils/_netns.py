@@ -54,11 +54,7 @@ class NetnsResource(Resource):
 
     @staticmethod
     def do_set_lo(kernel, name, up):
-        lo = kernel.links(name).get('lo')
-        if lo is None:
-            raise LabnetError('namespace %r has no lo interface' % name)
-        kernel.link_set(name, lo['index'], 'cannot set lo %s' % ('up' if up else 'down'),
-                        state='up' if up else 'down')
+        kernel.link_set(name, 'lo', 'cannot set lo %s' % ('up' if up else 'down'), state='up' if up else 'down')
 
     @staticmethod
     def do_remove(kernel, name):

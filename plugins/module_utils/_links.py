@@ -1,0 +1,95 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, labnet.netns developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# PRIVATE to the labnet.netns collection. Not a public API: it may change at any time.
+#
+# What the link-based resources (veth, bridge, address) share.
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.labnet.netns.plugins.module_utils._common import (
+    LabnetError, Op, Resource, validate_ifname, validate_netns_name)
+
+STATE_CHOICES = ['present', 'absent']
+
+
+def namespace_option():
+    """The shared `namespace` option (documented once in the labnet.netns.common fragment)."""
+    return dict(type='str')
+
+
+def where(ns):
+    return 'the host namespace' if ns is None else 'namespace %s' % ns
+
+
+def link_key(ns, ifname):
+    """How an interface is named in diffs and messages: IFNAME on the host, NS/IFNAME elsewhere."""
+    return ifname if ns is None else '%s/%s' % (ns, ifname)
+
+
+def check_namespace(want, option='namespace'):
+    if want.get(option) is not None:
+        validate_netns_name(want[option], what=option)
+
+
+def check_ifname(want, option):
+    if want.get(option) is None:
+        raise LabnetError('%s is required' % option)
+    validate_ifname(want[option], what=option)
+
+
+class LinkCache:
+    """Links of each namespace, dumped at most once per module run."""
+
+    def __init__(self, kernel):
+        self.kernel = kernel
+        self._links = {}
+
+    def __call__(self, ns):
+        if ns not in self._links:
+            self._links[ns] = self.kernel.links(ns)
+        return self._links[ns]
+
+    def by_index(self, ns, index):
+        for link in self(ns).values():
+            if link['index'] == index:
+                return link
+        return None
+
+
+def set_op(ns, ifname, text, **attrs):
+    return Op('set', '%s %s' % (text, link_key(ns, ifname)), ns=ns, ifname=ifname, attrs=attrs)
+
+
+def attr_ops(ns, ifname, link, up=None, mtu=None, mac=None, master=None, master_name=None):
+    """Operations that bring existing LINK to the attributes asked for (None = not managed)."""
+    ops = []
+    if master is not None and link.get('master') != master:
+        ops.append(Op('set', 'attach %s to bridge %s' % (link_key(ns, ifname), master_name),
+                      ns=ns, ifname=ifname, attrs={'master': master_name}))
+    if mtu is not None and link.get('mtu') != mtu:
+        ops.append(set_op(ns, ifname, 'set mtu %d on' % mtu, mtu=mtu))
+    if mac is not None and link.get('mac') != mac:
+        ops.append(set_op(ns, ifname, 'set mac %s on' % mac, address=mac))
+    if up is not None and link.get('up') != up:
+        ops.append(set_op(ns, ifname, 'set up' if up else 'set down', state='up' if up else 'down'))
+    return ops
+
+
+class LinkResource(Resource):
+    """Resources made of links: shared apply steps."""
+
+    @staticmethod
+    def do_set(kernel, ns, ifname, attrs):
+        kernel.link_set(ns, ifname, 'cannot change %s' % link_key(ns, ifname), **attrs)
+
+    @staticmethod
+    def do_delete(kernel, ns, ifname):
+        kernel.link_del(ns, ifname, 'cannot delete %s' % link_key(ns, ifname))
+
+    @staticmethod
+    def do_move(kernel, ns, ifname, to):
+        kernel.link_set(ns, ifname, 'cannot move %s to %s' % (link_key(ns, ifname), where(to)), net_ns=to)

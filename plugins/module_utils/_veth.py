@@ -1,0 +1,208 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, labnet.netns developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# PRIVATE to the labnet.netns collection. Not a public API: it may change at any time.
+#
+# veth pairs: read / plan / apply. A pair is created atomically (the peer is born in its
+# namespace with its final name); an existing pair is verified end to end (kind, peer
+# identity across namespaces) and corrected (namespace, MTU, MAC, up).
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.labnet.netns.plugins.module_utils._common import (
+    LabnetError, Op, Plan, normalize_mac, validate_mtu)
+from ansible_collections.labnet.netns.plugins.module_utils._links import (
+    STATE_CHOICES, LinkCache, LinkResource, attr_ops, check_ifname, check_namespace,
+    link_key, namespace_option, where)
+
+UNKNOWN = object()
+
+
+class VethResource(LinkResource):
+    KEY = 'name'
+    RESULT_KEY = 'veths'
+    OPTIONS = dict(
+        name=dict(type='str'),
+        peer=dict(type='str'),
+        namespace=namespace_option(),
+        peer_namespace=dict(type='str'),
+        state=dict(type='str', default='present', choices=STATE_CHOICES),
+        mtu=dict(type='int'),
+        mac=dict(type='str'),
+        peer_mac=dict(type='str'),
+        up=dict(type='bool', default=True),
+    )
+
+    def key(self, want):
+        return link_key(want['namespace'], want['name'])
+
+    def validate(self, want):
+        check_ifname(want, 'name')
+        check_ifname(want, 'peer')
+        check_namespace(want, 'namespace')
+        check_namespace(want, 'peer_namespace')
+        if want['name'] == want['peer'] and want['namespace'] == want['peer_namespace']:
+            raise LabnetError('name and peer are the same interface %s' % link_key(want['namespace'], want['name']))
+        validate_mtu(want['mtu'])
+        want['mac'] = normalize_mac(want['mac'], 'mac')
+        want['peer_mac'] = normalize_mac(want['peer_mac'], 'peer_mac')
+
+    def read(self, kernel, wants):
+        links = LinkCache(kernel)
+        finder = _PeerFinder(kernel, links)
+        haves = []
+        for want in wants:
+            ns, pns = want['namespace'], want['peer_namespace']
+            end = links(ns).get(want['name'])
+            peer = links(pns).get(want['peer'])
+            have = {'end': end, 'peer': peer, 'end_peer': None, 'peer_peer': None, 'paired': False}
+            if end is not None and end['kind'] == 'veth':
+                have['end_peer'] = finder.peer_of(ns, end, hints=(pns, ns))
+            if peer is not None and peer['kind'] == 'veth':
+                have['peer_peer'] = finder.peer_of(pns, peer, hints=(ns, pns))
+            if end is not None and peer is not None and have['end_peer'] is not None:
+                where_ns, link = have['end_peer']
+                have['paired'] = (where_ns is not UNKNOWN and link['index'] == peer['index']
+                                  and kernel.same_namespace(where_ns, pns))
+            haves.append(_public(have))
+        return haves
+
+    def plan(self, want, have):
+        return plan_veth(want, have)
+
+    def do_create(self, kernel, ns, name, peer, peer_ns, mtu, mac, peer_mac):
+        kernel.veth_add(ns, name, peer, peer_ns, 'cannot create veth %s' % link_key(ns, name),
+                        mtu=mtu, mac=mac, peer_mac=peer_mac)
+
+
+def _public(have):
+    """Peer locations as (namespace or None, link) with UNKNOWN turned into a label."""
+    for key in ('end_peer', 'peer_peer'):
+        if have[key] is not None and have[key][0] is UNKNOWN:
+            have[key] = ('<unnamed namespace>', have[key][1])
+    return have
+
+
+class _PeerFinder:
+    """Finds where the other end of a veth lives (IFLA_LINK + IFLA_LINK_NETNSID)."""
+
+    def __init__(self, kernel, links):
+        self.kernel = kernel
+        self.links = links
+        self._all = None
+
+    def _candidates(self, hints):
+        seen = []
+        for ns in hints:
+            if ns not in seen:
+                seen.append(ns)
+                yield ns
+        if self._all is None:
+            self._all = [None] + [n for n in self.kernel.list_entries()
+                                  if self.kernel.entry_kind(n) in ('namespace', 'symlink')]
+        for ns in self._all:
+            if ns not in seen:
+                seen.append(ns)
+                yield ns
+
+    def peer_of(self, ns, link, hints):
+        if link['link_netnsid'] is None:
+            peer = self.links.by_index(ns, link['link'])
+            return (ns, peer) if peer is not None else None
+        for cand in self._candidates(hints):
+            if cand == ns:
+                continue
+            if self.kernel.netnsid(ns, cand) == link['link_netnsid']:
+                peer = self.links.by_index(cand, link['link'])
+                return (cand, peer) if peer is not None else None
+        return (UNKNOWN, {'ifname': '?', 'index': link['link']})
+
+
+def _state(want, end, peer, end_ns, peer_ns):
+    if end is None and peer is None:
+        return {'state': 'absent'}
+    state = {'state': 'present', 'namespace': end_ns, 'peer_namespace': peer_ns,
+             'up': bool(end and end['up']), 'peer_up': bool(peer and peer['up'])}
+    if want['mtu'] is not None:
+        state['mtu'] = end and end['mtu']
+        state['peer_mtu'] = peer and peer['mtu']
+    if want['mac'] is not None:
+        state['mac'] = end and end['mac']
+    if want['peer_mac'] is not None:
+        state['peer_mac'] = peer and peer['mac']
+    return state
+
+
+def plan_veth(want, have):
+    """Pure planning for one veth pair."""
+    ns, name, pns, peer_name = want['namespace'], want['name'], want['peer_namespace'], want['peer']
+    end, peer = have['end'], have['peer']
+    key = link_key(ns, name)
+    info = {'name': name, 'namespace': ns, 'peer': peer_name, 'peer_namespace': pns}
+    for label, link, lns in (('name', end, ns), ('peer', peer, pns)):
+        if link is not None and link['kind'] != 'veth':
+            raise LabnetError('%s %s already exists in %s and is %s, not a veth; choose another name or remove it'
+                              % (label, link['ifname'], where(lns), 'a ' + link['kind'] if link['kind'] else 'a plain device'))
+
+    if want['state'] == 'absent':
+        ops = []
+        if end is not None:
+            ops.append(Op('delete', 'delete veth %s (and its peer)' % key, ns=ns, ifname=name))
+        if peer is not None and not have['paired']:
+            ops.append(Op('delete', 'delete veth %s (and its peer)' % link_key(pns, peer_name), ns=pns, ifname=peer_name))
+        before = _state(want, end, peer, ns if end else None, pns if peer else None)
+        return Plan(key, before, {'state': 'absent'}, ops, info)
+
+    ops = []
+    end_ns, peer_ns = ns, pns
+    if end is None and peer is None:
+        before = {'state': 'absent'}
+        ops.append(Op('create', 'create veth %s with peer %s' % (key, link_key(pns, peer_name)),
+                      ns=ns, name=name, peer=peer_name, peer_ns=pns,
+                      mtu=want['mtu'], mac=want['mac'], peer_mac=want['peer_mac']))
+        if want['up']:
+            ops.append(Op('set', 'set up %s' % key, ns=ns, ifname=name, attrs={'state': 'up'}))
+            ops.append(Op('set', 'set up %s' % link_key(pns, peer_name), ns=pns, ifname=peer_name, attrs={'state': 'up'}))
+        after = _state(want, {'up': want['up'], 'mtu': want['mtu'], 'mac': want['mac']},
+                       {'up': want['up'], 'mtu': want['mtu'], 'mac': want['peer_mac']}, ns, pns)
+        return Plan(key, before, after, ops, info)
+
+    if end is not None and peer is not None:
+        if not have['paired']:
+            other = have['end_peer']
+            raise LabnetError('veth %s exists but its peer is %s, not %s; remove it or fix name/peer' % (
+                key, 'unknown' if other is None else link_key(other[0], other[1]['ifname']), link_key(pns, peer_name)))
+        before = _state(want, end, peer, ns, pns)
+    elif end is not None:
+        # the peer end is elsewhere: move it home if it carries the right name
+        found_ns, found = have['end_peer'] or (None, None)
+        if found is None or found['ifname'] != peer_name:
+            raise LabnetError('veth %s exists but is paired with %s, not with %s' % (
+                key, 'nothing found' if found is None else link_key(found_ns, found['ifname']), link_key(pns, peer_name)))
+        if found_ns == '<unnamed namespace>':
+            raise LabnetError('the peer %s of veth %s is in a namespace without a name under /run/netns; cannot move it back'
+                              % (peer_name, key))
+        before = _state(want, end, found, ns, found_ns)
+        ops.append(Op('move', 'move %s to %s' % (link_key(found_ns, peer_name), where(pns)),
+                      ns=found_ns, ifname=peer_name, to=pns))
+        peer = dict(found, up=False, master=None)  # a moved link arrives down, without addresses
+    else:
+        found_ns, found = have['peer_peer'] or (None, None)
+        if found is None or found['ifname'] != name:
+            raise LabnetError('veth %s exists but is paired with %s, not with %s' % (
+                link_key(pns, peer_name), 'nothing found' if found is None else link_key(found_ns, found['ifname']), key))
+        if found_ns == '<unnamed namespace>':
+            raise LabnetError('veth end %s is in a namespace without a name under /run/netns; cannot move it back' % name)
+        before = _state(want, found, peer, found_ns, pns)
+        ops.append(Op('move', 'move %s to %s' % (link_key(found_ns, name), where(ns)),
+                      ns=found_ns, ifname=name, to=ns))
+        end = dict(found, up=False, master=None)
+    ops += attr_ops(ns, name, end, up=want['up'], mtu=want['mtu'], mac=want['mac'])
+    ops += attr_ops(pns, peer_name, peer, up=want['up'], mtu=want['mtu'], mac=want['peer_mac'])
+    after = _state(want, dict(end, up=want['up'], mtu=want['mtu'] or end['mtu'], mac=want['mac'] or end['mac']),
+                   dict(peer, up=want['up'], mtu=want['mtu'] or peer['mtu'], mac=want['peer_mac'] or peer['mac']),
+                   end_ns, peer_ns)
+    return Plan(key, before, after, ops, info)
