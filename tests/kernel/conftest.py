@@ -98,12 +98,31 @@ class Sandbox:
         return result
 
     def snapshot(self):
-        """Kernel state that a check-mode run must not change."""
-        return self.sh(
-            'ls -la --time-style=+ /run/netns | tail -n +2; '
-            'for n in $(ls /run/netns); do echo "== $n"; ip -n "$n" -o link 2>&1; ip -n "$n" -o addr 2>&1; done; '
-            'echo "== host"; ip -o link; ip -o addr; '
+        """Kernel state that a check-mode run must not change: /run/netns entries, and per
+        namespace the links (name, kind, UP, mtu, mac, master, peer) and addresses, and the
+        iptables rules. Asynchronous kernel flags (carrier, DAD) are left out."""
+        raw = self.sh(
+            'ls -la --time-style=+ /run/netns | tail -n +2; echo "@@"; '
+            'for n in "" $(ls /run/netns); do echo "== $n"; '
+            'ip ${n:+-n "$n"} -j -d link; echo; ip ${n:+-n "$n"} -j addr; echo; done; echo "@@"; '
             'iptables-save 2>/dev/null | grep -v "^#" || true')
+        entries, namespaces, rules = raw.split('@@\n')
+        state = {'entries': entries, 'iptables': rules}
+        for block in namespaces.split('== ')[1:]:
+            name, links, addrs = block.split('\n', 2)
+            addrs = addrs.strip()
+            links = json.loads(links) if links.startswith('[') else links
+            state[name] = {
+                'links': sorted(
+                    (l['ifname'], (l.get('linkinfo') or {}).get('info_kind'), 'UP' in l['flags'], l['mtu'],
+                     l.get('address'), l.get('master'), l.get('link_netnsid'))
+                    for l in links) if isinstance(links, list) else links,
+                'addresses': sorted(
+                    (a['ifname'], i['local'], i['prefixlen']) for a in json.loads(addrs) for i in a.get('addr_info', [])
+                    if not i['local'].startswith('fe80:')  # the kernel adds these by itself, later
+                ) if addrs.startswith('[') else addrs,
+            }
+        return state
 
     def links(self, namespace=None):
         """ip -j link of a namespace, keyed by name."""

@@ -1,0 +1,131 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, labnet.netns developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# PRIVATE to the labnet.netns collection. Not a public API: it may change at any time.
+#
+# IP addresses of an interface: read / plan / apply. Addresses are compared as
+# ipaddress.ip_interface objects (normalised), never as strings.
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import ipaddress
+
+from ansible_collections.labnet.netns.plugins.module_utils._common import (
+    LabnetError, Op, Plan, parse_interface_address)
+from ansible_collections.labnet.netns.plugins.module_utils._links import (
+    STATE_CHOICES, LinkCache, LinkResource, attr_ops, check_ifname, check_namespace,
+    link_key, namespace_option, where)
+
+
+class AddressResource(LinkResource):
+    KEY = 'interface'
+    RESULT_KEY = 'interfaces'
+    OPTIONS = dict(
+        interface=dict(type='str'),
+        namespace=namespace_option(),
+        addresses=dict(type='list', elements='str'),
+        state=dict(type='str', default='present', choices=STATE_CHOICES),
+        exclusive=dict(type='bool', default=False),
+        up=dict(type='bool', default=True),
+    )
+
+    def key(self, want):
+        return link_key(want['namespace'], want['interface'])
+
+    def validate(self, want):
+        check_ifname(want, 'interface')
+        check_namespace(want)
+        if want['addresses'] is None:
+            want['addresses'] = []
+        parsed = [parse_interface_address(a) for a in want['addresses']]
+        seen = {}
+        for addr in parsed:
+            if addr.ip in seen:
+                raise LabnetError('address %s is listed twice (as %s and %s)' % (addr.ip, seen[addr.ip], addr))
+            seen[addr.ip] = addr
+        if not parsed and not (want['exclusive'] and want['state'] == 'present'):
+            raise LabnetError('addresses must list at least one address '
+                              '(or use exclusive=true with an empty list to remove every address)')
+        want['addresses'] = parsed
+
+    def read(self, kernel, wants):
+        links = LinkCache(kernel)
+        cache = {}
+        haves = []
+        for want in wants:
+            ns = want['namespace']
+            link = links(ns).get(want['interface'])
+            if link is None:
+                haves.append({'link': None, 'addresses': []})
+                continue
+            if ns not in cache:
+                cache[ns] = kernel.addresses(ns)
+            current = [ipaddress.ip_interface('%s/%d' % (a['address'], a['prefixlen']))
+                       for a in cache[ns] if a['index'] == link['index']]
+            haves.append({'link': link, 'addresses': current})
+        return haves
+
+    def plan(self, want, have):
+        return plan_address(want, have)
+
+    @staticmethod
+    def do_addr(kernel, ns, ifname, change, address):
+        kernel.addr(ns, change, ifname, str(address.ip), address.network.prefixlen,
+                    'cannot %s address %s on %s' % ('add' if change == 'add' else 'remove', address, link_key(ns, ifname)))
+
+
+def _managed(addr):
+    """Addresses exclusive=true may remove: all but IPv6 link-local."""
+    return not (addr.version == 6 and addr.ip.is_link_local)
+
+
+def _addr_op(ns, ifname, change, addr):
+    verb = 'add' if change == 'add' else 'remove'
+    return Op('addr', '%s address %s %s %s' % (verb, addr, 'to' if verb == 'add' else 'from', link_key(ns, ifname)),
+              ns=ns, ifname=ifname, change=change, address=addr)
+
+
+def _sorted(addrs):
+    return [str(a) for a in sorted(addrs, key=lambda a: (a.version, int(a.ip), a.network.prefixlen))]
+
+
+def plan_address(want, have):
+    """Pure planning for the addresses of one interface."""
+    ns, ifname = want['namespace'], want['interface']
+    key = link_key(ns, ifname)
+    info = {'interface': ifname, 'namespace': ns}
+    if have['link'] is None:
+        raise LabnetError('interface %s does not exist in %s' % (ifname, where(ns)))
+    current = list(have['addresses'])
+    by_ip = dict((a.ip, a) for a in current)
+    ops = []
+    final = list(current)
+    if want['state'] == 'present':
+        for addr in want['addresses']:
+            old = by_ip.get(addr.ip)
+            if old == addr:
+                continue
+            if old is not None:  # same address, other prefix length: replace it
+                ops.append(_addr_op(ns, ifname, 'del', old))
+                final.remove(old)
+            ops.append(_addr_op(ns, ifname, 'add', addr))
+            final.append(addr)
+        if want['exclusive']:
+            for addr in current:
+                if _managed(addr) and addr not in want['addresses'] and addr in final:
+                    ops.append(_addr_op(ns, ifname, 'del', addr))
+                    final.remove(addr)
+        ops += attr_ops(ns, ifname, have['link'], up=want['up'])
+        up_after = want['up']
+    else:
+        for addr in want['addresses']:
+            if by_ip.get(addr.ip) == addr:
+                ops.append(_addr_op(ns, ifname, 'del', addr))
+                final.remove(addr)
+        up_after = have['link']['up']
+    before = {'addresses': _sorted(current), 'up': have['link']['up']}
+    after = {'addresses': _sorted(final), 'up': up_after}
+    return Plan(key, before, after, ops, info)

@@ -1,0 +1,179 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, labnet.netns developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: linux_bridge
+short_description: Manage Linux bridges and their ports, on the host or inside a namespace
+version_added: 0.1.0
+description:
+  - Creates, corrects and removes a Linux bridge and attaches ports to it.
+  - Only the options that are set are compared, and only attributes that differ are sent to the kernel.
+  - "Drift is corrected: a listed port that was detached or attached to another bridge is attached
+    again, and a changed MTU, STP setting, forward delay or a bridge that is down is set back."
+  - Removing a bridge leaves its former ports in place, detached.
+options:
+  name:
+    description:
+      - Name of the bridge. 1-15 bytes; no V(/), V(:), V(%) or white space.
+      - Required unless O(items) is given.
+    type: str
+  state:
+    description: V(present) creates or corrects the bridge; V(absent) deletes it (ports stay, detached).
+    type: str
+    choices: [present, absent]
+    default: present
+  stp:
+    description: Whether the spanning tree protocol is on. Not managed when omitted.
+    type: bool
+  forward_delay:
+    description:
+      - Forward delay in centiseconds (V(1500) is 15 s), as C(ip link ... type bridge forward_delay) takes it.
+        Not managed when omitted.
+    type: int
+  mtu:
+    description:
+      - MTU of the bridge. Not managed when omitted.
+      - The kernel re-adjusts a bridge's MTU when a port is added; this module sets it after attaching
+        ports, which pins it.
+    type: int
+  up:
+    description: Whether the bridge is up.
+    type: bool
+    default: true
+  ports:
+    description:
+      - Interfaces (in the bridge's namespace) that must be ports of this bridge. They must exist.
+      - Ports not listed are left alone unless O(exclusive_ports=true).
+      - The up state of ports is not managed here (M(labnet.netns.veth) does that for veth ends).
+    type: list
+    elements: str
+  exclusive_ports:
+    description: Detach every port that is not listed in O(ports).
+    type: bool
+    default: false
+  items:
+    description:
+      - Many bridges in one task. Each entry takes the options above; top-level options are the
+        defaults for every entry. Mutually exclusive with O(name).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: As the top-level O(name).
+        type: str
+      namespace:
+        description: As the top-level O(namespace).
+        type: str
+      state:
+        description: As the top-level O(state).
+        type: str
+        choices: [present, absent]
+      stp:
+        description: As the top-level O(stp).
+        type: bool
+      forward_delay:
+        description: As the top-level O(forward_delay).
+        type: int
+      mtu:
+        description: As the top-level O(mtu).
+        type: int
+      up:
+        description: As the top-level O(up).
+        type: bool
+      ports:
+        description: As the top-level O(ports).
+        type: list
+        elements: str
+      exclusive_ports:
+        description: As the top-level O(exclusive_ports).
+        type: bool
+extends_documentation_fragment:
+  - labnet.netns.common
+  - labnet.netns.common.namespace
+author:
+  - labnet.netns developers
+'''
+
+EXAMPLES = r'''
+- name: Bridge br0 with the host ends of three veths as ports (seed 001)
+  labnet.netns.linux_bridge:
+    name: br0
+    ports: [veth-net0, veth-net1, veth-net2]
+
+- name: A bridge inside a namespace, with STP
+  labnet.netns.linux_bridge:
+    name: br-core
+    namespace: router
+    stp: true
+    forward_delay: 400
+'''
+
+RETURN = r'''
+bridges:
+  description: One entry per bridge asked for, with its state after the run (in check mode, the predicted state).
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Name of the bridge.
+      type: str
+      sample: br0
+    namespace:
+      description: Its namespace; null for the host.
+      type: str
+      sample: null
+    state:
+      description: V(present) or V(absent).
+      type: str
+      sample: present
+    up:
+      description: Whether the bridge is up. When present.
+      type: bool
+      sample: true
+    ports:
+      description: Names of its ports. When present.
+      type: list
+      elements: str
+      sample: [veth-net0, veth-net1]
+    stp:
+      description: STP on or off; only when O(stp) was given.
+      type: bool
+      sample: false
+    forward_delay:
+      description: Forward delay in centiseconds; only when O(forward_delay) was given.
+      type: int
+      sample: 1500
+    mtu:
+      description: MTU; only when O(mtu) was given.
+      type: int
+      sample: 1500
+operations:
+  description: The changes made (in check mode, that would be made), in order.
+  returned: always
+  type: list
+  elements: str
+  sample: ["create bridge br0", "attach veth-net0 to bridge br0", "set up br0"]
+diff:
+  description: Per bridge that changes, its state before and after, keyed by V(NAMESPACE/NAME) (V(NAME) on the host).
+  returned: when diff mode is on
+  type: dict
+'''
+
+from ansible_collections.labnet.netns.plugins.module_utils._common import build_module, run_module
+from ansible_collections.labnet.netns.plugins.module_utils._bridge import BridgeResource
+
+
+def main():
+    resource = BridgeResource()
+    run_module(build_module(resource), resource)
+
+
+if __name__ == '__main__':
+    main()

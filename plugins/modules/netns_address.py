@@ -1,0 +1,140 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, labnet.netns developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: netns_address
+short_description: Manage IPv4 and IPv6 addresses of an interface, on the host or in a namespace
+version_added: 0.1.0
+description:
+  - Adds and removes addresses of an interface and brings the interface up.
+  - Addresses are compared as normalised networks (V(10.0.1.1/24) and V(10.0.1.001/24) are one address), never as strings.
+  - An address present with another prefix length is replaced.
+options:
+  interface:
+    description:
+      - Name of the interface; it must exist.
+      - Required unless O(items) is given.
+    type: str
+  addresses:
+    description:
+      - Addresses in CIDR form, IPv4 or IPv6, for example V(10.0.1.1/24) or V(2001:db8::1/64).
+      - At least one, unless O(exclusive=true) and O(state=present), where an empty list removes every address.
+    type: list
+    elements: str
+  state:
+    description: V(present) adds the listed addresses; V(absent) removes them.
+    type: str
+    choices: [present, absent]
+    default: present
+  exclusive:
+    description:
+      - With O(state=present), remove every other address of the interface, so that the listed ones are the only ones.
+        IPv6 link-local addresses (V(fe80::/10)) are kept.
+    type: bool
+    default: false
+  up:
+    description: With O(state=present), whether the interface is up (V(false) sets it down).
+    type: bool
+    default: true
+  items:
+    description:
+      - Many interfaces in one task. Each entry takes the options above; top-level options are the
+        defaults for every entry. Mutually exclusive with O(interface).
+    type: list
+    elements: dict
+    suboptions:
+      interface:
+        description: As the top-level O(interface).
+        type: str
+      namespace:
+        description: As the top-level O(namespace).
+        type: str
+      addresses:
+        description: As the top-level O(addresses).
+        type: list
+        elements: str
+      state:
+        description: As the top-level O(state).
+        type: str
+        choices: [present, absent]
+      exclusive:
+        description: As the top-level O(exclusive).
+        type: bool
+      up:
+        description: As the top-level O(up).
+        type: bool
+extends_documentation_fragment:
+  - labnet.netns.common
+  - labnet.netns.common.namespace
+author:
+  - labnet.netns developers
+'''
+
+EXAMPLES = r'''
+- name: Address eth0 of three namespaces (seed 001)
+  labnet.netns.netns_address:
+    items:
+      - {namespace: net0, interface: eth0, addresses: [10.0.1.1/24]}
+      - {namespace: net1, interface: eth0, addresses: [10.0.1.2/24]}
+      - {namespace: net2, interface: eth0, addresses: [10.0.1.3/24]}
+
+- name: Give the bridge its own address, and only that one (seed 002)
+  labnet.netns.netns_address:
+    interface: br0
+    addresses: [100.100.100.100/24]
+    exclusive: true
+'''
+
+RETURN = r'''
+interfaces:
+  description: One entry per interface asked for, with its addresses after the run (in check mode, the predicted ones).
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    interface:
+      description: Name of the interface.
+      type: str
+      sample: eth0
+    namespace:
+      description: Its namespace; null for the host.
+      type: str
+      sample: net0
+    addresses:
+      description: All its addresses in CIDR form, IPv4 first, sorted.
+      type: list
+      elements: str
+      sample: ["10.0.1.1/24"]
+    up:
+      description: Whether the interface is up.
+      type: bool
+      sample: true
+operations:
+  description: The changes made (in check mode, that would be made), in order.
+  returned: always
+  type: list
+  elements: str
+  sample: ["add address 10.0.1.1/24 to net0/eth0", "set up net0/eth0"]
+diff:
+  description: Per interface that changes, its addresses and up state before and after, keyed by V(NAMESPACE/INTERFACE).
+  returned: when diff mode is on
+  type: dict
+'''
+
+from ansible_collections.labnet.netns.plugins.module_utils._common import build_module, run_module
+from ansible_collections.labnet.netns.plugins.module_utils._address import AddressResource
+
+
+def main():
+    resource = AddressResource()
+    run_module(build_module(resource), resource)
+
+
+if __name__ == '__main__':
+    main()
