@@ -57,7 +57,7 @@ class AddressResource(LinkResource):
         haves = []
         for want in wants:
             ns = want['namespace']
-            link = links(ns).get(want['interface'])
+            link = links(ns, missing_ok=want['state'] == 'absent').get(want['interface'])
             if link is None:
                 haves.append({'link': None, 'addresses': []})
                 continue
@@ -98,6 +98,8 @@ def plan_address(want, have):
     key = link_key(ns, ifname)
     info = {'interface': ifname, 'namespace': ns}
     if have['link'] is None:
+        if want['state'] == 'absent':  # gone with its interface (or namespace): nothing to remove
+            return Plan(key, {'addresses': []}, {'addresses': []}, [], info)
         raise LabnetError('interface %s does not exist in %s' % (ifname, where(ns)))
     current = list(have['addresses'])
     by_ip = dict((a.ip, a) for a in current)

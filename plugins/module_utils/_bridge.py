@@ -58,7 +58,7 @@ class BridgeResource(LinkResource):
         haves = []
         for want in wants:
             ns = want['namespace']
-            current = links(ns)
+            current = links(ns, missing_ok=want['state'] == 'absent')
             bridge = current.get(want['name'])
             ports = {}
             for port in want['ports'] or []:

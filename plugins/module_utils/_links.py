@@ -48,8 +48,12 @@ class LinkCache:
         self.kernel = kernel
         self._links = {}
 
-    def __call__(self, ns):
+    def __call__(self, ns, missing_ok=False):
+        """Links of namespace NS. With MISSING_OK (for state=absent), a namespace that does
+        not exist has no links instead of being an error: what is gone need not be removed."""
         if ns not in self._links:
+            if missing_ok and ns is not None and self.kernel.entry_kind(ns) not in ('namespace', 'symlink'):
+                return {}
             self._links[ns] = self.kernel.links(ns)
         return self._links[ns]
 

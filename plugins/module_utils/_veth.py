@@ -56,17 +56,18 @@ class VethResource(LinkResource):
         haves = []
         for want in wants:
             ns, pns = want['namespace'], want['peer_namespace']
-            end = links(ns).get(want['name'])
-            peer = links(pns).get(want['peer'])
+            absent = want['state'] == 'absent'
+            end = links(ns, missing_ok=absent).get(want['name'])
+            peer = links(pns, missing_ok=absent).get(want['peer'])
             have = {'end': end, 'peer': peer, 'end_peer': None, 'peer_peer': None, 'paired': False}
             if end is not None and end['kind'] == 'veth':
                 have['end_peer'] = finder.peer_of(ns, end, hints=(pns, ns))
             if peer is not None and peer['kind'] == 'veth':
                 have['peer_peer'] = finder.peer_of(pns, peer, hints=(ns, pns))
-            if end is not None and peer is not None and have['end_peer'] is not None:
-                where_ns, link = have['end_peer']
-                have['paired'] = (where_ns is not UNKNOWN and link['index'] == peer['index']
-                                  and kernel.same_namespace(where_ns, pns))
+            found = have['end_peer']
+            if end is not None and peer is not None and found is not None:
+                have['paired'] = (found[0] is not UNKNOWN and found[1]['index'] == peer['index']
+                                  and kernel.same_namespace(found[0], pns))
             haves.append(_public(have))
         return haves
 

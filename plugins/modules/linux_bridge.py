@@ -97,7 +97,7 @@ extends_documentation_fragment:
   - labnet.netns.common
   - labnet.netns.common.namespace
 author:
-  - labnet.netns developers
+  - labnet.netns developers (@labnet)
 '''
 
 EXAMPLES = r'''

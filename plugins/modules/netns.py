@@ -69,7 +69,7 @@ options:
 extends_documentation_fragment:
   - labnet.netns.common
 author:
-  - labnet.netns developers
+  - labnet.netns developers (@labnet)
 '''
 
 EXAMPLES = r'''

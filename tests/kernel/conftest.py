@@ -20,6 +20,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 import pytest
 
@@ -64,14 +65,14 @@ class Sandbox:
 
     def sh(self, script, check=True):
         """Run a shell script inside the sandbox; returns stdout."""
-        res = subprocess.run(self._enter() + ['sh', '-c', script], capture_output=True, text=True)
+        res = subprocess.run(self._enter() + ['sh', '-c', script], capture_output=True, text=True, check=False)
         if check and res.returncode != 0:
             raise AssertionError('sandbox command failed (%d): %s\n%s%s' % (res.returncode, script, res.stdout, res.stderr))
         return res.stdout
 
     def ok(self, script):
         """True when the script succeeds inside the sandbox."""
-        return subprocess.run(self._enter() + ['sh', '-c', script], capture_output=True).returncode == 0
+        return subprocess.run(self._enter() + ['sh', '-c', script], capture_output=True, check=False).returncode == 0
 
     def spawn(self, argv):
         """Start a long-running process inside the sandbox; killed at the end of the test."""
@@ -89,7 +90,7 @@ class Sandbox:
         res = subprocess.run(
             self._enter() + [python or TARGET_PYTHON, '-m',
                              'ansible_collections.labnet.netns.plugins.modules.%s' % module_name, path],
-            capture_output=True, text=True, env=env)
+            capture_output=True, text=True, env=env, check=False)
         assert 'Traceback' not in res.stdout + res.stderr, res.stdout + res.stderr
         lines = [line for line in res.stdout.splitlines() if line.startswith('{')]
         assert lines, 'module %s printed no JSON:\n%s\n%s' % (module_name, res.stdout, res.stderr)
@@ -154,6 +155,15 @@ def assert_failed(result, *fragments):
     for fragment in fragments:
         assert fragment in result['msg'], 'expected %r in %r' % (fragment, result['msg'])
     return result
+
+
+def wait_for(predicate, timeout=10.0):
+    """Poll PREDICATE until it is true; fail after TIMEOUT seconds."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError('timed out waiting for %r' % predicate)
+        time.sleep(0.05)
 
 
 def four_runs(sandbox, module, **args):

@@ -7,11 +7,9 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import time
-
 import pytest
 
-from conftest import assert_failed, assert_ok, four_runs
+from conftest import assert_failed, assert_ok, four_runs, wait_for
 
 
 def test_create_four_runs(sandbox):
@@ -96,10 +94,7 @@ def test_leftover_plain_file_is_not_a_namespace(sandbox):
 def test_refuses_to_remove_namespace_with_processes(sandbox):
     sandbox.sh('ip netns add busy')
     sandbox.spawn(['ip', 'netns', 'exec', 'busy', 'sleep', '600'])
-    for _ in range(50):
-        if sandbox.sh('ip netns pids busy').strip():
-            break
-        time.sleep(0.1)
+    wait_for(lambda: sandbox.sh('ip netns pids busy').strip())
     pid = int(sandbox.sh('ip netns pids busy').split()[0])
     res = assert_failed(sandbox.module('netns', name='busy', state='absent'), 'still has processes', str(pid), 'force')
     assert not res['changed'] and sandbox.ok('test -e /run/netns/busy')

@@ -1,0 +1,95 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, labnet.netns developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+name: bridge_topology_objects
+short_description: Turn a bridge topology description into the items of each module
+version_added: 0.1.0
+description:
+  - Used by the role M(labnet.netns.bridge_topology) so that each kind of object is handled by one task.
+  - Given the list of namespaces (V(name), V(address), optional V(interface) and V(host_interface)),
+    returns the O(ignore:items) lists for M(labnet.netns.netns), M(labnet.netns.veth) and
+    M(labnet.netns.netns_address), and the bridge ports.
+positional: bridge, interface, bridge_address
+options:
+  _input:
+    description: The namespaces, as in the role variable C(bridge_topology_namespaces).
+    type: list
+    elements: dict
+    required: true
+  bridge:
+    description: Name of the bridge.
+    type: str
+    required: true
+  interface:
+    description: Default name of the namespace end of each veth.
+    type: str
+    default: eth0
+  bridge_address:
+    description: Address of the bridge in CIDR form; empty for none.
+    type: str
+    default: ""
+author:
+  - labnet.netns developers (@labnet)
+'''
+
+EXAMPLES = r'''
+- name: Items for each module
+  ansible.builtin.debug:
+    msg: "{{ [{'name': 'net0', 'address': '10.0.1.1/24'}] | labnet.netns.bridge_topology_objects('br0') }}"
+'''
+
+RETURN = r'''
+_value:
+  description: The items per module.
+  type: dict
+  contains:
+    netns:
+      description: Items for M(labnet.netns.netns).
+      type: list
+      elements: dict
+    veths:
+      description: Items for M(labnet.netns.veth).
+      type: list
+      elements: dict
+    addresses:
+      description: Items for M(labnet.netns.netns_address), the bridge's own address last.
+      type: list
+      elements: dict
+    ports:
+      description: Host ends of the veths, the ports of the bridge.
+      type: list
+      elements: str
+'''
+
+from ansible.errors import AnsibleFilterError
+
+
+def bridge_topology_objects(namespaces, bridge, interface='eth0', bridge_address=''):
+    """The items of each module for a bridge topology."""
+    if not isinstance(namespaces, list):
+        raise AnsibleFilterError('bridge_topology_objects: the namespaces must be a list, got %s' % type(namespaces).__name__)
+    out = {'netns': [], 'veths': [], 'addresses': [], 'ports': []}
+    for index, ns in enumerate(namespaces):
+        if not isinstance(ns, dict) or not ns.get('name') or not ns.get('address'):
+            raise AnsibleFilterError('bridge_topology_objects: namespaces[%d] needs a name and an address, got %r' % (index, ns))
+        name = ns['name']
+        inner = ns.get('interface') or interface
+        outer = ns.get('host_interface') or 'veth-%s' % name
+        out['netns'].append({'name': name})
+        out['veths'].append({'namespace': name, 'name': inner, 'peer': outer})
+        out['addresses'].append({'namespace': name, 'interface': inner, 'addresses': [ns['address']]})
+        out['ports'].append(outer)
+    if bridge_address:
+        out['addresses'].append({'interface': bridge, 'addresses': [bridge_address]})
+    return out
+
+
+class FilterModule(object):
+    def filters(self):
+        return {'bridge_topology_objects': bridge_topology_objects}
