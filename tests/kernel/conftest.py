@@ -60,23 +60,24 @@ class Sandbox:
         self.proc.wait()
         subprocess.call(['rm', '-rf', self.tmp])
 
-    def _enter(self):
+    def enter(self):
+        """The command prefix that runs a program inside the sandbox."""
         return ['nsenter', '-t', str(self.pid), '-m', '-n']
 
     def sh(self, script, check=True):
         """Run a shell script inside the sandbox; returns stdout."""
-        res = subprocess.run(self._enter() + ['sh', '-c', script], capture_output=True, text=True, check=False)
+        res = subprocess.run(self.enter() + ['sh', '-c', script], capture_output=True, text=True, check=False)
         if check and res.returncode != 0:
             raise AssertionError('sandbox command failed (%d): %s\n%s%s' % (res.returncode, script, res.stdout, res.stderr))
         return res.stdout
 
     def ok(self, script):
         """True when the script succeeds inside the sandbox."""
-        return subprocess.run(self._enter() + ['sh', '-c', script], capture_output=True, check=False).returncode == 0
+        return subprocess.run(self.enter() + ['sh', '-c', script], capture_output=True, check=False).returncode == 0
 
     def spawn(self, argv):
         """Start a long-running process inside the sandbox; killed at the end of the test."""
-        child = subprocess.Popen(self._enter() + argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        child = subprocess.Popen(self.enter() + argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.children.append(child)
         return child
 
@@ -88,7 +89,7 @@ class Sandbox:
             json.dump({'ANSIBLE_MODULE_ARGS': payload}, handle)
         env = dict(os.environ, PYTHONPATH=COLLECTIONS)
         res = subprocess.run(
-            self._enter() + [python or TARGET_PYTHON, '-m',
+            self.enter() + [python or TARGET_PYTHON, '-m',
                              'ansible_collections.labnet.netns.plugins.modules.%s' % module_name, path],
             capture_output=True, text=True, env=env, check=False)
         assert 'Traceback' not in res.stdout + res.stderr, res.stdout + res.stderr
@@ -106,7 +107,7 @@ class Sandbox:
             'ls -la --time-style=+ /run/netns | tail -n +2; echo "@@"; '
             'for n in "" $(ls /run/netns); do echo "== $n"; '
             'ip ${n:+-n "$n"} -j -d link; echo; ip ${n:+-n "$n"} -j addr; echo; done; echo "@@"; '
-            'iptables-save 2>/dev/null | grep -v "^#" || true')
+            'iptables -S; iptables -t nat -S')
         entries, namespaces, rules = raw.split('@@\n')
         state = {'entries': entries, 'iptables': rules}
         for block in namespaces.split('== ')[1:]:
