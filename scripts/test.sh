@@ -47,7 +47,7 @@ docs() {
   rm -rf "$out" && mkdir -p "$out/install"
   ansible-galaxy collection build --force --output-path "$out" . >/dev/null &&
   ansible-galaxy collection install -p "$out/install" "$out"/labnet-netns-*.tar.gz >/dev/null &&
-  for m in netns veth linux_bridge netns_address; do
+  for m in $(ls plugins/modules | sed -n "s/\.py$//p"); do
     ANSIBLE_COLLECTIONS_PATH=$out/install ansible-doc labnet.netns.$m | grep -q "RETURN VALUES" || { echo "ansible-doc $m incomplete"; return 1; }
   done && echo "built $(ls "$out"/*.tar.gz) and ansible-doc shows every module"
 }

@@ -162,6 +162,7 @@ class Resource:
     OPTIONS = {}
     KEY = 'name'
     RESULT_KEY = 'objects'
+    module = None  # the AnsibleModule, for resources that run commands (set by run_module)
 
     def validate(self, want):
         """Normalise and check one desired object in place; raise LabnetError."""
@@ -200,6 +201,7 @@ def run_module(module, resource, kernel_factory=None):
         kernel_factory = _netlink.Kernel
     done = []
     ops = []
+    resource.module = module
     try:
         wants = expand_items(module.params, resource.OPTIONS)
         seen = {}

@@ -259,6 +259,34 @@ class Kernel:
         finally:
             self._unlock(lock)
 
+    def link_entry(self, name, target, bind):
+        """Make /run/netns/NAME point at the namespace TARGET (a /proc/PID/ns/net path):
+        a symlink, or (BIND) a bind mount as `ip netns attach` makes. An existing entry
+        (symlink, bind mount or leftover file) is replaced under the lock."""
+        self._forget(name)
+        path = netns_path(name)
+        lock = self._lock_run_dir()
+        try:
+            kind = self.entry_kind(name)
+            if kind == 'namespace':
+                _umount_detach(path)
+            if kind != 'missing':
+                os.unlink(path)
+            if bind:
+                self._make_run_dir_shared()
+                os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0))
+                try:
+                    _mount(target, path, MS_BIND)
+                except OSError:
+                    os.unlink(path)
+                    raise
+            else:
+                os.symlink(target, path)
+        except OSError as exc:
+            raise LabnetError('cannot link %s to %s: %s' % (path, target, _oserror_message(exc)))
+        finally:
+            self._unlock(lock)
+
     def pids_in(self, identity):
         """PIDs of processes whose network namespace is IDENTITY (st_dev, st_ino)."""
         if self._pid_map is None:

@@ -17,6 +17,7 @@ __metaclass__ = type
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,7 @@ import pytest
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COLLECTIONS = os.path.join(REPO, '.build', 'collections')
 TARGET_PYTHON = os.environ.get('LABNET_TEST_PYTHON', sys.executable)
+NSENTER = shutil.which('nsenter') or '/usr/bin/nsenter'
 
 
 def _ensure_collection_path():
@@ -41,10 +43,13 @@ class Sandbox:
 
     def __init__(self):
         _ensure_collection_path()
-        os.makedirs('/run/netns', exist_ok=True)  # the mount point (as `ip netns add` makes it)
+        # mount points (empty directories, as `ip netns add` makes the first one)
+        os.makedirs('/run/netns', exist_ok=True)
+        os.makedirs('/run/labnet-netns', exist_ok=True)
         self.proc = subprocess.Popen(
             ['unshare', '--mount', '--net', '--propagation', 'private', '--', 'sh', '-c',
-             'mount -t tmpfs tmpfs /run/netns && ip link set lo up && echo ready && exec sleep 100000'],
+             'mount -t tmpfs tmpfs /run/netns && mount -t tmpfs tmpfs /run/labnet-netns && '
+             'ip link set lo up && echo ready && exec sleep 100000'],
             stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
         if self.proc.stdout.readline().strip() != b'ready':
             raise RuntimeError('sandbox did not start')
@@ -62,7 +67,7 @@ class Sandbox:
 
     def enter(self):
         """The command prefix that runs a program inside the sandbox."""
-        return ['nsenter', '-t', str(self.pid), '-m', '-n']
+        return [NSENTER, '-t', str(self.pid), '-m', '-n']
 
     def sh(self, script, check=True):
         """Run a shell script inside the sandbox; returns stdout."""
@@ -81,13 +86,13 @@ class Sandbox:
         self.children.append(child)
         return child
 
-    def module(self, module_name, check=False, diff=True, python=None, **args):
+    def module(self, module_name, check=False, diff=True, python=None, env=None, **args):
         """Run module MODULE_NAME for real inside the sandbox; returns its result dict."""
         payload = dict(args, _ansible_check_mode=check, _ansible_diff=diff)
         fd, path = tempfile.mkstemp(dir=self.tmp, suffix='.json')
         with os.fdopen(fd, 'w') as handle:
             json.dump({'ANSIBLE_MODULE_ARGS': payload}, handle)
-        env = dict(os.environ, PYTHONPATH=COLLECTIONS)
+        env = dict(os.environ, PYTHONPATH=COLLECTIONS, **(env or {}))
         res = subprocess.run(
             self.enter() + [python or TARGET_PYTHON, '-m',
                              'ansible_collections.labnet.netns.plugins.modules.%s' % module_name, path],
