@@ -46,7 +46,7 @@ docs() {
   local out=$ROOT/.build/dist
   rm -rf "$out" && mkdir -p "$out/install"
   ansible-galaxy collection build --force --output-path "$out" . >/dev/null &&
-  ansible-galaxy collection install -p "$out/install" "$out"/labnet-netns-*.tar.gz >/dev/null &&
+  ANSIBLE_COLLECTIONS_PATH=$out/install ansible-galaxy collection install --force -p "$out/install" "$out"/labnet-netns-*.tar.gz >/dev/null &&
   for m in $(ls plugins/modules | sed -n "s/\.py$//p"); do
     ANSIBLE_COLLECTIONS_PATH=$out/install ansible-doc labnet.netns.$m | grep -q "RETURN VALUES" || { echo "ansible-doc $m incomplete"; return 1; }
   done && echo "built $(ls "$out"/*.tar.gz) and ansible-doc shows every module"

@@ -190,15 +190,35 @@ def build_module(resource, **kwargs):
                          required_one_of=[[resource.KEY, ITEMS_OPTION]], **kwargs)
 
 
+def _kernel_factory(module):
+    from ansible_collections.labnet.netns.plugins.module_utils import _netlink
+    if _netlink.PYROUTE2_IMPORT_ERROR is not None:
+        from ansible.module_utils.basic import missing_required_lib
+        module.fail_json(msg=missing_required_lib('pyroute2 (0.7.2 or later)'),
+                         exception=str(_netlink.PYROUTE2_IMPORT_ERROR))
+    return _netlink.Kernel
+
+
+def run_reader(module, read):
+    """For read-only modules: exit_json(**READ(kernel)), errors through the same boundary."""
+    factory = _kernel_factory(module)
+    try:
+        kernel = factory()
+        try:
+            result = read(kernel)
+        finally:
+            kernel.close()
+    except LabnetError as exc:
+        module.fail_json(msg=exc.msg)
+    except Exception as exc:  # pylint: disable=broad-except
+        module.fail_json(msg='unexpected error: %s: %s' % (type(exc).__name__, exc), exception=traceback.format_exc())
+    module.exit_json(changed=False, **result)
+
+
 def run_module(module, resource, kernel_factory=None):
     """Validate all objects, read once, plan all, then apply (unless in check mode)."""
     if kernel_factory is None:
-        from ansible_collections.labnet.netns.plugins.module_utils import _netlink
-        if _netlink.PYROUTE2_IMPORT_ERROR is not None:
-            from ansible.module_utils.basic import missing_required_lib
-            module.fail_json(msg=missing_required_lib('pyroute2 (0.7.2 or later)'),
-                             exception=str(_netlink.PYROUTE2_IMPORT_ERROR))
-        kernel_factory = _netlink.Kernel
+        kernel_factory = _kernel_factory(module)
     done = []
     ops = []
     resource.module = module

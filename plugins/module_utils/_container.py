@@ -223,5 +223,5 @@ def plan_link(want, have):
             before['stale'] = True
         text = 're-point %s (%s) to %s (%s)' % (path, before.get('mode'), target['path'], want['mode'])
     marker = {'name': name, 'mode': want['mode'], 'pid': target['pid'], 'runtime': target['runtime'],
-              'container': want['container']}
+              'container': want['container'], 'netns_id': _identity_text(target['identity'])}
     return Plan(name, before, after, [Op('link', text, name=name, target=target['path'], bind=bind, marker=marker)], info)

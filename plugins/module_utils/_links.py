@@ -14,6 +14,7 @@ from ansible_collections.labnet.netns.plugins.module_utils._common import (
     LabnetError, Op, Resource, validate_ifname, validate_netns_name)
 
 STATE_CHOICES = ['present', 'absent']
+UNKNOWN = object()  # a peer in a namespace that has no name under /run/netns
 
 
 def namespace_option():
@@ -47,6 +48,7 @@ class LinkCache:
     def __init__(self, kernel):
         self.kernel = kernel
         self._links = {}
+        self._by_index = {}
 
     def __call__(self, ns, missing_ok=False):
         """Links of namespace NS. With MISSING_OK (for state=absent), a namespace that does
@@ -58,10 +60,51 @@ class LinkCache:
         return self._links[ns]
 
     def by_index(self, ns, index):
-        for link in self(ns).values():
-            if link['index'] == index:
-                return link
-        return None
+        if ns not in self._by_index:
+            self._by_index[ns] = dict((link['index'], link) for link in self(ns).values())
+        return self._by_index[ns].get(index)
+
+
+class PeerFinder:
+    """Finds where the other end of a veth lives (IFLA_LINK + IFLA_LINK_NETNSID)."""
+
+    def __init__(self, kernel, links):
+        self.kernel = kernel
+        self.links = links
+        self._all = None
+        self._nsids = {}
+
+    def nsid(self, ns, other):
+        """The nsid namespace NS uses for namespace OTHER (cached)."""
+        if (ns, other) not in self._nsids:
+            self._nsids[(ns, other)] = self.kernel.netnsid(ns, other)
+        return self._nsids[(ns, other)]
+
+    def _candidates(self, hints):
+        seen = []
+        for ns in hints:
+            if ns not in seen:
+                seen.append(ns)
+                yield ns
+        if self._all is None:
+            self._all = [None] + [n for n in self.kernel.list_entries()
+                                  if self.kernel.entry_kind(n) in ('namespace', 'symlink')]
+        for ns in self._all:
+            if ns not in seen:
+                seen.append(ns)
+                yield ns
+
+    def peer_of(self, ns, link, hints):
+        if link['link_netnsid'] is None:
+            peer = self.links.by_index(ns, link['link'])
+            return (ns, peer) if peer is not None else None
+        for cand in self._candidates(hints):
+            if cand == ns:
+                continue
+            if self.nsid(ns, cand) == link['link_netnsid']:
+                peer = self.links.by_index(cand, link['link'])
+                return (cand, peer) if peer is not None else None
+        return (UNKNOWN, {'ifname': '?', 'index': link['link']})
 
 
 def set_op(ns, ifname, text, **attrs):

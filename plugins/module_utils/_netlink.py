@@ -347,6 +347,17 @@ class Kernel:
     def same_namespace(self, name, other):
         return name == other or self.ns_identity(name) == self.ns_identity(other)
 
+    def routes(self, name=None):
+        """IPv4 and IPv6 routes of the main table of namespace NAME, as plain dicts."""
+        out = []
+        for family in (2, 10):  # AF_INET, AF_INET6
+            msgs = self.call(name, 'cannot list routes', lambda ipr, f=family: ipr.get_routes(family=f, table=254))
+            for msg in msgs:
+                out.append({'family': family, 'dst': msg.get_attr('RTA_DST'), 'dst_len': msg['dst_len'],
+                            'gateway': msg.get_attr('RTA_GATEWAY'), 'oif': msg.get_attr('RTA_OIF'),
+                            'type': msg['type'], 'table': msg.get_attr('RTA_TABLE') or msg['table']})
+        return out
+
     def netnsid(self, name, other):
         """The nsid that namespace NAME uses for namespace OTHER, or None."""
         fd = self.ns_fd(other)

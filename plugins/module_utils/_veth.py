@@ -15,10 +15,8 @@ __metaclass__ = type
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
     LabnetError, Op, Plan, normalize_mac, validate_mtu)
 from ansible_collections.labnet.netns.plugins.module_utils._links import (
-    STATE_CHOICES, LinkCache, LinkResource, attr_ops, check_ifname, check_namespace,
-    link_key, namespace_option, where)
-
-UNKNOWN = object()
+    STATE_CHOICES, UNKNOWN, LinkCache, LinkResource, PeerFinder, attr_ops, check_ifname,
+    check_namespace, link_key, namespace_option, where)
 
 
 class VethResource(LinkResource):
@@ -52,7 +50,7 @@ class VethResource(LinkResource):
 
     def read(self, kernel, wants):
         links = LinkCache(kernel)
-        finder = _PeerFinder(kernel, links)
+        finder = PeerFinder(kernel, links)
         haves = []
         for want in wants:
             ns, pns = want['namespace'], want['peer_namespace']
@@ -85,41 +83,6 @@ def _public(have):
         if have[key] is not None and have[key][0] is UNKNOWN:
             have[key] = ('<unnamed namespace>', have[key][1])
     return have
-
-
-class _PeerFinder:
-    """Finds where the other end of a veth lives (IFLA_LINK + IFLA_LINK_NETNSID)."""
-
-    def __init__(self, kernel, links):
-        self.kernel = kernel
-        self.links = links
-        self._all = None
-
-    def _candidates(self, hints):
-        seen = []
-        for ns in hints:
-            if ns not in seen:
-                seen.append(ns)
-                yield ns
-        if self._all is None:
-            self._all = [None] + [n for n in self.kernel.list_entries()
-                                  if self.kernel.entry_kind(n) in ('namespace', 'symlink')]
-        for ns in self._all:
-            if ns not in seen:
-                seen.append(ns)
-                yield ns
-
-    def peer_of(self, ns, link, hints):
-        if link['link_netnsid'] is None:
-            peer = self.links.by_index(ns, link['link'])
-            return (ns, peer) if peer is not None else None
-        for cand in self._candidates(hints):
-            if cand == ns:
-                continue
-            if self.kernel.netnsid(ns, cand) == link['link_netnsid']:
-                peer = self.links.by_index(cand, link['link'])
-                return (cand, peer) if peer is not None else None
-        return (UNKNOWN, {'ifname': '?', 'index': link['link']})
 
 
 def _state(want, end, peer, end_ns, peer_ns):

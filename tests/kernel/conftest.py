@@ -93,10 +93,8 @@ class Sandbox:
         with os.fdopen(fd, 'w') as handle:
             json.dump({'ANSIBLE_MODULE_ARGS': payload}, handle)
         env = dict(os.environ, PYTHONPATH=COLLECTIONS, **(env or {}))
-        res = subprocess.run(
-            self.enter() + [python or TARGET_PYTHON, '-m',
-                             'ansible_collections.labnet.netns.plugins.modules.%s' % module_name, path],
-            capture_output=True, text=True, env=env, check=False)
+        argv = [python or TARGET_PYTHON, '-m', 'ansible_collections.labnet.netns.plugins.modules.%s' % module_name, path]
+        res = subprocess.run(self.enter() + argv, capture_output=True, text=True, env=env, check=False)
         assert 'Traceback' not in res.stdout + res.stderr, res.stdout + res.stderr
         lines = [line for line in res.stdout.splitlines() if line.startswith('{')]
         assert lines, 'module %s printed no JSON:\n%s\n%s' % (module_name, res.stdout, res.stderr)

@@ -1,0 +1,195 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, labnet.netns developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: netns_info
+short_description: Facts about every network namespace, and a picture of the topology
+version_added: 0.1.0
+description:
+  - Reports every entry of C(/run/netns), and for each readable namespace (and the host) its links
+    (name, kind, state, MTU, MAC, master bridge, veth peer with the peer's namespace), addresses and routes.
+  - Classifies entries as plain namespaces, container links (and for which container and PID), or stale
+    entries (a dangling symlink, a symlink whose PID was reused, a bind mount of a gone process's
+    namespace, a leftover plain file). Entries of other tools, such as Podman's C(netns-UUID), are
+    marked with their owner.
+  - Lists the host's bridges with their ports, so a topology reads end to end. For example, namespace
+    eth0 -> veth peer -> bridge port -> bridge.
+  - Renders the topology as Graphviz DOT and as Mermaid text.
+  - Never changes anything, and never creates a namespace by opening it.
+options:
+  names:
+    description: Only these namespaces (entries that do not exist are left out). All when omitted.
+    type: list
+    elements: str
+  routes:
+    description: Whether to report routes.
+    type: bool
+    default: true
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; check mode changes nothing about it.
+  diff_mode:
+    support: none
+    description: Nothing changes, so there is nothing to diff.
+  idempotent:
+    support: full
+    description: Reading twice gives the same answer when nothing else changed.
+notes:
+  - Talks to the kernel through netlink (pyroute2) on the target; it never runs C(ip).
+  - Needs root on the target to enter namespaces.
+requirements:
+  - pyroute2 >= 0.7.2 on the target
+author:
+  - labnet.netns developers (@labnet)
+'''
+
+EXAMPLES = r'''
+- name: Read the lab
+  labnet.netns.netns_info:
+  register: lab
+
+- name: net0's eth0 is cabled to a port of br0
+  ansible.builtin.assert:
+    that:
+      - (lab.namespaces.net0.links | selectattr('name', 'eq', 'eth0') | first).peer.name in lab.bridges.br0
+
+- name: A picture of the topology (needs Graphviz on the controller)
+  ansible.builtin.copy:
+    content: "{{ lab.topology.dot }}"
+    dest: /tmp/lab.dot
+    mode: "0644"
+  delegate_to: localhost
+'''
+
+RETURN = r'''
+namespaces:
+  description: Every /run/netns entry asked for, keyed by name.
+  returned: always
+  type: dict
+  contains:
+    path:
+      description: Path of the entry.
+      type: str
+    entry:
+      description: What the path is. V(namespace) (an nsfs mount), V(symlink), V(dangling), V(file) or V(other).
+      type: str
+    kind:
+      description: V(namespace), V(container_link), or V(stale).
+      type: str
+    stale:
+      description: Why the entry is stale; null when it is not.
+      type: str
+    owner:
+      description: V(labnet.netns.container_netns_link), V(podman) or V(cni) for entries of those tools; null otherwise.
+      type: str
+    container:
+      description: For container links, the container, runtime, PID and mode as far as known.
+      type: dict
+      returned: for container links
+    target:
+      description: Where a symlink entry points.
+      type: str
+      returned: for symlinks
+    links:
+      description: The links of the namespace (as in RV(host.links)). Only for readable namespaces.
+      type: list
+      elements: dict
+      returned: when the namespace can be read
+    routes:
+      description: Routes of the main table, as C(ip route) prints them (C(DST [via GW] [dev IF])).
+      type: list
+      elements: str
+      returned: when the namespace can be read and O(routes=true)
+host:
+  description: The namespace the module runs in (normally the host's).
+  returned: always
+  type: dict
+  contains:
+    links:
+      description: Its links.
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: Interface name.
+          type: str
+        kind:
+          description: Link kind (V(veth), V(bridge), ...); null for plain devices such as C(lo).
+          type: str
+        state:
+          description: V(up) or V(down) (the administrative state).
+          type: str
+        mtu:
+          description: MTU.
+          type: int
+        mac:
+          description: MAC address.
+          type: str
+        master:
+          description: The bridge this link is a port of; null when none.
+          type: str
+        addresses:
+          description: Addresses in CIDR form.
+          type: list
+          elements: str
+        peer:
+          description: For a veth, the other end; RV(host.links[].peer.namespace) is V((host)) for the host,
+            and RV(host.links[].peer.known) is false when the peer is in a namespace without a name.
+          type: dict
+          returned: for veths
+        ports:
+          description: For a bridge, its ports.
+          type: list
+          elements: str
+          returned: for bridges
+    routes:
+      description: Routes of the main table.
+      type: list
+      elements: str
+      returned: when O(routes=true)
+bridges:
+  description: The host's bridges and their ports.
+  returned: always
+  type: dict
+  sample: {"br0": ["veth-net0", "veth-net1", "veth-net2"]}
+topology:
+  description: The topology (veth cables, bridge ports) rendered for people.
+  returned: always
+  type: dict
+  contains:
+    dot:
+      description: Graphviz DOT; C(dot -Tpng) turns it into a picture.
+      type: str
+    mermaid:
+      description: A Mermaid flowchart.
+      type: str
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.labnet.netns.plugins.module_utils._common import (
+    LabnetError, run_reader, validate_netns_name)
+from ansible_collections.labnet.netns.plugins.module_utils._info import gather
+
+
+def main():
+    module = AnsibleModule(argument_spec=dict(names=dict(type='list', elements='str'),
+                                              routes=dict(type='bool', default=True)),
+                           supports_check_mode=True)
+    names = module.params['names']
+    try:
+        for name in names or []:
+            validate_netns_name(name)
+    except LabnetError as exc:
+        module.fail_json(msg=exc.msg)
+    run_reader(module, lambda kernel: gather(kernel, names, module.params['routes']))
+
+
+if __name__ == '__main__':
+    main()
