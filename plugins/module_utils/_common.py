@@ -30,6 +30,9 @@ class LabnetError(Exception):
 # -- validation (mirrors iproute2 lib/utils.c and the kernel's dev_valid_name) ---------
 
 _IFNAME_FORBIDDEN = set('/:%') | set(' \t\n\v\f\r')
+# the kernel checks bytes with its own isspace(), whose Latin-1 table counts 0xA0 as space:
+# in UTF-8 that byte ends characters such as 'à' (c3 a0), which the kernel therefore refuses
+_IFNAME_FORBIDDEN_BYTES = frozenset(b'/:% \t\n\v\f\r\0\xa0')
 _MAC_RE = re.compile(r'^([0-9a-f]{2}:){5}[0-9a-f]{2}$')
 
 
@@ -58,6 +61,10 @@ def validate_ifname(name, what='interface name'):
     if bad:
         raise LabnetError('%s %r contains forbidden character(s) %s (not allowed: "/", ":", "%%", white space)'
                           % (what, name, ', '.join(repr(c) for c in bad)))
+    bad = sorted(set(c for c in name if set(c.encode('utf-8')) & _IFNAME_FORBIDDEN_BYTES))
+    if bad:
+        raise LabnetError('%s %r contains character(s) %s that the kernel takes for white space '
+                          '(their UTF-8 bytes include 0xa0)' % (what, name, ', '.join(repr(c) for c in bad)))
     return name
 
 

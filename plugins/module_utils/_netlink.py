@@ -214,6 +214,8 @@ class Kernel:
         try:
             self._make_run_dir_shared()
             kind = self.entry_kind(name)
+            if kind == 'namespace':
+                return  # made meanwhile by a concurrent run (or `ip netns add`): what was asked for
             if kind == 'file':
                 os.unlink(path)
             elif kind != 'missing':
@@ -393,8 +395,14 @@ class Kernel:
         self.call(name, what, lambda ipr: ipr.link('set', index=index, **attrs))
 
     def link_del(self, name, ifname, what):
-        index = self._index(name, ifname)
-        self.call(name, what, lambda ipr: ipr.link('del', index=index))
+        link = self.link(name, ifname)
+        if link is None:
+            return  # deleted meanwhile (by a concurrent run, or with its veth peer): as asked
+        try:
+            self.call(name, what, lambda ipr: ipr.link('del', index=link['index']))
+        except LabnetError as exc:
+            if exc.errno != errno.ENODEV:
+                raise
 
     def veth_add(self, name, ifname, peer, peer_ns, what, mtu=None, mac=None, peer_mac=None):
         """Create a veth pair atomically: PEER is born in PEER_NS with its final name."""
@@ -407,14 +415,41 @@ class Kernel:
         if peer_mac is not None:
             peer_spec['address'] = peer_mac
         spec['peer'] = peer_spec
-        self.call(name, what, lambda ipr: ipr.link('add', **spec))
+        try:
+            self.call(name, what, lambda ipr: ipr.link('add', **spec))
+        except LabnetError as exc:
+            if exc.errno != errno.EEXIST or not self._is_pair(name, ifname, peer, peer_ns):
+                raise
+            # the same pair was made meanwhile by a concurrent run; attributes are set by later steps
+
+    def _is_pair(self, name, ifname, peer, peer_ns):
+        end, other = self.link(name, ifname), self.link(peer_ns, peer)
+        if end is None or other is None or end['kind'] != 'veth' or end['link'] != other['index']:
+            return False
+        if end['link_netnsid'] is None:
+            return self.same_namespace(name, peer_ns)
+        return self.netnsid(name, peer_ns) == end['link_netnsid']
 
     def bridge_add(self, name, ifname, what, **attrs):
-        self.call(name, what, lambda ipr: ipr.link('add', ifname=ifname, kind='bridge', **attrs))
+        try:
+            self.call(name, what, lambda ipr: ipr.link('add', ifname=ifname, kind='bridge', **attrs))
+        except LabnetError as exc:
+            current = self.link(name, ifname) if exc.errno == errno.EEXIST else None
+            if current is None or current['kind'] != 'bridge':
+                raise
+            # a bridge of that name was made meanwhile by a concurrent run: set what was asked
+            if attrs:
+                self.call(name, what, lambda ipr: ipr.link('set', index=current['index'], kind='bridge', **attrs))
 
     def addr(self, name, action, ifname, address, prefixlen, what):
         index = self._index(name, ifname)
-        self.call(name, what, lambda ipr: ipr.addr(action, index=index, address=address, prefixlen=prefixlen))
+        try:
+            self.call(name, what, lambda ipr: ipr.addr(action, index=index, address=address, prefixlen=prefixlen))
+        except LabnetError as exc:
+            # added (or removed) meanwhile by a concurrent run: the address is as asked
+            if not ((action == 'add' and exc.errno == errno.EEXIST) or
+                    (action == 'del' and exc.errno == errno.EADDRNOTAVAIL)):
+                raise
 
 
 def _link_dict(msg):

@@ -37,7 +37,7 @@ class NetnsResource(Resource):
             name = want['name']
             have = {'entry': kernel.entry_kind(name), 'lo_up': None, 'pids': []}
             if have['entry'] in ('namespace', 'symlink'):
-                lo = kernel.links(name).get('lo')
+                lo = kernel.link(name, 'lo')
                 have['lo_up'] = bool(lo and lo['up'])
                 if want['state'] == 'absent' and have['entry'] == 'namespace':
                     have['pids'] = kernel.pids_in(kernel.ns_identity(name))

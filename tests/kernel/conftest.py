@@ -132,7 +132,7 @@ class Sandbox:
     def links(self, namespace=None):
         """ip -j link of a namespace, keyed by name."""
         out = self.sh('ip %s -j -d link' % ('-n %s' % namespace if namespace else ''))
-        return dict((link['ifname'], link) for link in json.loads(out))
+        return dict((link['ifname'], link) for link in json.loads(out, strict=False))  # names may hold control bytes
 
     def addrs(self, namespace, ifname):
         out = self.sh('ip %s -j addr show dev %s' % ('-n %s' % namespace if namespace else '', ifname))

@@ -39,6 +39,7 @@ def test_valid_ifnames(name):
 @pytest.mark.parametrize('name, fragment', [
     ('', 'non-empty'), ('x' * 16, '15 bytes'), ('ü' * 8, '15 bytes'), ('.', 'not allowed'), ('..', 'not allowed'),
     ('a/b', "'/'"), ('a:b', "':'"), ('rz%d', "'%'"), ('a b', "' '"), ('a\tb', "'\\t'"), ('a\nb', "'\\n'"),
+    ('\u00e0', 'white space'), ('\u00a0x', "'\\xa0'"), ('\u0160', 'white space'),
 ])
 def test_invalid_ifnames(name, fragment):
     with pytest.raises(LabnetError) as err:
@@ -51,7 +52,7 @@ def test_ifname_validator_matches_the_kernel_rule(name):
     """Property: accepted exactly when dev_valid_name() (plus the '%' template rule) would accept it."""
     raw = name.encode('utf-8')
     kernel_ok = (0 < len(raw) <= 15 and name not in ('.', '..')
-                 and not any(c in name for c in '/:% \t\n\v\f\r\0'))
+                 and not any(b in b'/:% \t\n\v\f\r\0\xa0' for b in raw))
     try:
         validate_ifname(name)
         accepted = True
