@@ -65,3 +65,19 @@ def test_seed002(sandbox):
     assert sandbox.ok('ping -c1 -W2 100.100.100.10')  # the host, through the bridge's own address
     playbook(sandbox, 'seed002_bridge_address.yml', '-e', 'bridge_topology_state=absent')
     assert sandbox.snapshot() == before
+
+
+def test_site_check_mode_changes_nothing_and_predicts(sandbox):
+    empty = sandbox.snapshot()
+    assert playbook(sandbox, 'site.yml', '--check', '--diff') > 0  # fresh host: would change, does not fail
+    assert sandbox.snapshot() == empty
+    assert playbook(sandbox, 'site.yml') > 0
+    built = sandbox.snapshot()
+    assert playbook(sandbox, 'site.yml', '--check') == 0  # built: nothing to do
+    sandbox.sh('ip link set veth-net1 nomaster && ip -n net2 addr flush dev eth0')
+    drifted = sandbox.snapshot()
+    assert playbook(sandbox, 'site.yml', '--check') == 2  # the port and the address, predicted
+    assert sandbox.snapshot() == drifted
+    assert playbook(sandbox, 'site.yml') == 2 and sandbox.snapshot() == built
+    assert playbook(sandbox, 'site.yml', '--check', '-e', 'bridge_topology_state=absent') > 0
+    assert sandbox.snapshot() == built
