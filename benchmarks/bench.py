@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, labnet.netns developers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
@@ -111,7 +110,7 @@ def ip_run(tmp, n, lean=False):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--sizes', type=int, nargs='+', default=[3, 100, 1000])
     parser.add_argument('--repeat', type=int, default=1, help='runs per measurement; the best is kept')
     args = parser.parse_args()
@@ -124,9 +123,9 @@ def main():
     ok = True
     with tempfile.TemporaryDirectory(prefix='labnet-bench-') as tmp:
         for n in args.sizes:
-            a = min(ip_run(tmp, n) for _ in range(args.repeat))
-            lean = min(ip_run(tmp, n, lean=True) for _ in range(args.repeat))
-            runs = [role_runs(tmp, n) for _ in range(args.repeat)]
+            a = min(ip_run(tmp, n) for attempt in range(args.repeat))
+            lean = min(ip_run(tmp, n, lean=True) for attempt in range(args.repeat))
+            runs = [role_runs(tmp, n) for attempt in range(args.repeat)]
             best = [min((r[k] for r in runs), key=lambda x: x[0]) for k in range(3)]
             changed_ok = best[0][1] > 0 and best[1][1] == 0 and best[2][1] > 0
             ok = ok and changed_ok

@@ -57,8 +57,9 @@ make_venv() {  # DIR PYTHON STAMP VENV-ARGS... -- PIP-ARGS...
 }
 
 reqs=(-r requirements.txt)
-[ $TEST = 1 ] && reqs+=(-r tests/requirements.txt)
-stamp=$(cat requirements.txt $([ $TEST = 1 ] && echo tests/requirements.txt) | sha256sum | cut -c1-16)-$TEST
+files=(requirements.txt)
+if [ $TEST = 1 ]; then reqs+=(-r tests/requirements.txt); files+=(tests/requirements.txt); fi
+stamp=$(cat "${files[@]}" | sha256sum | cut -c1-16)-$TEST
 # a test venv also serves plain use: keep it
 if [ $TEST = 0 ] && [ -f .venv/.labnet-stamp ] && [ "${stamp%-0}" = "$(cut -d- -f1 .venv/.labnet-stamp)" ]; then
   stamp=$(cat .venv/.labnet-stamp)
@@ -75,4 +76,5 @@ fi
 mkdir -p .build/collections/ansible_collections/labnet
 ln -sfn "$ROOT" .build/collections/ansible_collections/labnet/netns
 mkdir -p /run/netns
-echo "setup.sh: ready ($("$ROOT/.venv/bin/ansible" --version | head -1), pyroute2 $("$ROOT/.venv/bin/python" -c 'import pyroute2; print(pyroute2.__version__)'))"
+version=$("$ROOT/.venv/bin/ansible" --version)
+echo "setup.sh: ready (${version%%$'\n'*}, pyroute2 $("$ROOT/.venv/bin/python" -c 'import pyroute2; print(pyroute2.__version__)'))"

@@ -140,10 +140,19 @@ host:
           type: list
           elements: str
         peer:
-          description: For a veth, the other end; RV(host.links[].peer.namespace) is V((host)) for the host,
-            and RV(host.links[].peer.known) is false when the peer is in a namespace without a name.
+          description: For a veth, the other end.
           type: dict
           returned: for veths
+          contains:
+            name:
+              description: Name of the other end.
+              type: str
+            namespace:
+              description: Its namespace; V((host)) for the host, null when it has no name under /run/netns.
+              type: str
+            known:
+              description: False when the other end is in a namespace without a name under /run/netns.
+              type: bool
         ports:
           description: For a bridge, its ports.
           type: list

@@ -28,6 +28,10 @@ import pytest
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COLLECTIONS = os.path.join(REPO, '.build', 'collections')
 TARGET_PYTHON = os.environ.get('LABNET_TEST_PYTHON', sys.executable)
+# figures printed at the end of the run (pytest_terminal_summary)
+STATS = {'module runs': 0, 'kernel snapshots taken': 0, 'check->real->check->real cycles': 0,
+         'drift cases repaired (check predicts, real repairs, re-run quiet)': 0}
+REFUSALS = set()
 NSENTER = shutil.which('nsenter') or '/usr/bin/nsenter'
 
 
@@ -93,6 +97,7 @@ class Sandbox:
         with os.fdopen(fd, 'w') as handle:
             json.dump({'ANSIBLE_MODULE_ARGS': payload}, handle)
         env = dict(os.environ, PYTHONPATH=COLLECTIONS, **(env or {}))
+        STATS['module runs'] += 1
         argv = [python or TARGET_PYTHON, '-m', 'ansible_collections.labnet.netns.plugins.modules.%s' % module_name, path]
         res = subprocess.run(self.enter() + argv, capture_output=True, text=True, env=env, check=False)
         assert 'Traceback' not in res.stdout + res.stderr, res.stdout + res.stderr
@@ -106,6 +111,7 @@ class Sandbox:
         """Kernel state that a check-mode run must not change: /run/netns entries, and per
         namespace the links (name, kind, UP, mtu, mac, master, peer) and addresses, and the
         iptables rules. Asynchronous kernel flags (carrier, DAD) are left out."""
+        STATS['kernel snapshots taken'] += 1
         raw = self.sh(
             'ls -la --time-style=+ /run/netns | tail -n +2; echo "@@"; '
             'for n in "" $(ls /run/netns); do echo "== $n"; '
@@ -158,6 +164,7 @@ def assert_failed(result, *fragments):
     assert result.get('failed'), 'expected a failure, got %r' % result
     for fragment in fragments:
         assert fragment in result['msg'], 'expected %r in %r' % (fragment, result['msg'])
+    REFUSALS.add(result['msg'])
     return result
 
 
@@ -184,4 +191,26 @@ def four_runs(sandbox, module, **args):
     real2 = assert_ok(sandbox.module(module, **args))
     assert not check2['changed'] and not real2['changed'], (check2['operations'], real2['operations'])
     assert real2['operations'] == []
+    STATS['check->real->check->real cycles'] += 1
     return real1
+
+
+def four_runs_after_drift(sandbox, module, **args):
+    """A drifted object: check predicts the repair, the real run does it, a re-run is quiet."""
+    before = sandbox.snapshot()
+    check = assert_ok(sandbox.module(module, check=True, **args))
+    assert check['changed'] and sandbox.snapshot() == before
+    real = assert_ok(sandbox.module(module, **args))
+    assert real['changed'] and real['diff'] == check['diff'] and real['operations'] == check['operations']
+    again = assert_ok(sandbox.module(module, **args))
+    assert not again['changed'], again['operations']
+    STATS['drift cases repaired (check predicts, real repairs, re-run quiet)'] += 1
+    return real
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The reliability figures of this run, so every CI log shows them."""
+    rows = list(STATS.items()) + [('distinct bad inputs refused with a clear message (no traceback)', len(REFUSALS))]
+    terminalreporter.write_sep('-', 'labnet.netns figures (pyroute2 on the target: %s)' % TARGET_PYTHON)
+    for name, value in rows:
+        terminalreporter.write_line('%8d  %s' % (value, name))

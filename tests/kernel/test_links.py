@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import pytest
 
-from conftest import assert_failed, assert_ok, four_runs
+from conftest import assert_failed, assert_ok, four_runs, four_runs_after_drift
 
 
 def ping(sandbox, ns, address):
@@ -98,18 +98,6 @@ def test_veth_drift_mtu_mac_down_repaired(sandbox):
     assert sandbox.links('ns1')['veth-ns1']['mtu'] == 1400
     assert sandbox.links('ns1')['veth-ns1']['address'] == '02:00:00:00:00:01'
     assert 'UP' in sandbox.links('ns2')['veth-ns2']['flags']
-
-
-def four_runs_after_drift(sandbox, module, **args):
-    """A drifted object: check predicts the repair, the real run does it, a re-run is quiet."""
-    before = sandbox.snapshot()
-    check = assert_ok(sandbox.module(module, check=True, **args))
-    assert check['changed'] and sandbox.snapshot() == before
-    real = assert_ok(sandbox.module(module, **args))
-    assert real['changed'] and real['diff'] == check['diff'] and real['operations'] == check['operations']
-    again = assert_ok(sandbox.module(module, **args))
-    assert not again['changed'], again['operations']
-    return real
 
 
 def test_veth_same_name_not_this_pair_is_an_error(sandbox):
