@@ -77,6 +77,16 @@ def _umount_detach(target):
     _check(_libc().umount2(target.encode(), MNT_DETACH), 'umount %s' % target)
 
 
+def _bind_new(source, path):
+    """Create the empty file PATH and bind-mount SOURCE onto it; nothing is left on failure."""
+    os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0))
+    try:
+        _mount(source, path, MS_BIND)
+    except OSError:
+        os.unlink(path)
+        raise
+
+
 def _oserror_message(exc):
     if exc.errno in (errno.EPERM, errno.EACCES):
         return '%s (this needs root: CAP_SYS_ADMIN and CAP_NET_ADMIN on the target)' % exc
@@ -220,16 +230,11 @@ class Kernel:
                 os.unlink(path)
             elif kind != 'missing':
                 raise LabnetError('%s appeared meanwhile (%s); not touching it' % (path, kind))
-            os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0))
+            _unshare_net()
             try:
-                _unshare_net()
-                try:
-                    _mount('/proc/thread-self/ns/net', path, MS_BIND)
-                finally:
-                    _setns(self._home_fd)
-            except OSError:
-                os.unlink(path)
-                raise
+                _bind_new('/proc/thread-self/ns/net', path)
+            finally:
+                _setns(self._home_fd)
         except OSError as exc:
             raise LabnetError('cannot create network namespace %r: %s' % (name, _oserror_message(exc)))
         finally:
@@ -247,41 +252,35 @@ class Kernel:
 
     def remove_netns(self, name):
         """Remove the name of a namespace (unmount + unlink); a plain leftover file is unlinked."""
-        self._forget(name)
-        path = netns_path(name)
         lock = self._lock_run_dir()
         try:
-            kind = self.entry_kind(name)
-            if kind == 'namespace':
-                _umount_detach(path)
-            if kind != 'missing':
-                os.unlink(path)
+            self._clear_entry(name)
         except OSError as exc:
             raise LabnetError('cannot remove network namespace %r: %s' % (name, _oserror_message(exc)))
         finally:
             self._unlock(lock)
 
+    def _clear_entry(self, name):
+        """Under the lock: unmount and unlink /run/netns/NAME, whatever it is."""
+        self._forget(name)
+        path = netns_path(name)
+        kind = self.entry_kind(name)
+        if kind == 'namespace':
+            _umount_detach(path)
+        if kind != 'missing':
+            os.unlink(path)
+
     def link_entry(self, name, target, bind):
         """Make /run/netns/NAME point at the namespace TARGET (a /proc/PID/ns/net path):
         a symlink, or (BIND) a bind mount as `ip netns attach` makes. An existing entry
         (symlink, bind mount or leftover file) is replaced under the lock."""
-        self._forget(name)
         path = netns_path(name)
         lock = self._lock_run_dir()
         try:
-            kind = self.entry_kind(name)
-            if kind == 'namespace':
-                _umount_detach(path)
-            if kind != 'missing':
-                os.unlink(path)
+            self._clear_entry(name)
             if bind:
                 self._make_run_dir_shared()
-                os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0))
-                try:
-                    _mount(target, path, MS_BIND)
-                except OSError:
-                    os.unlink(path)
-                    raise
+                _bind_new(target, path)
             else:
                 os.symlink(target, path)
         except OSError as exc:
