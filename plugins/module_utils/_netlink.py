@@ -87,9 +87,12 @@ def _bind_new(source, path):
         raise
 
 
+_NEEDS_ROOT = '; this needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN) on the target'
+
+
 def _oserror_message(exc):
     if exc.errno in (errno.EPERM, errno.EACCES):
-        return '%s (this needs root: CAP_SYS_ADMIN and CAP_NET_ADMIN on the target)' % exc
+        return '%s%s' % (exc, _NEEDS_ROOT)
     return str(exc)
 
 
@@ -322,10 +325,11 @@ class Kernel:
             return func(self.ipr(name), *args, **kwargs)
         except NetlinkError as exc:
             code = exc.code
-            raise LabnetError('%s%s: %s (%s)' % (
+            raise LabnetError('%s%s: %s (%s)%s' % (
                 what, '' if name is None else ' in namespace %r' % name,
                 os.strerror(code) if isinstance(code, int) else code,
-                errno.errorcode.get(code, code)), errno=code)
+                errno.errorcode.get(code, code), _NEEDS_ROOT if code in (errno.EPERM, errno.EACCES) else ''),
+                errno=code)
         except OSError as exc:
             raise LabnetError('%s: %s' % (what, _oserror_message(exc)))
 

@@ -60,6 +60,7 @@ class Sandbox:
         self.pid = self.proc.pid
         self.children = []
         self.tmp = tempfile.mkdtemp(prefix='labnet-test-')
+        os.chmod(self.tmp, 0o755)  # modules may run as another user (the no-root tests)
 
     def close(self):
         for child in self.children:
@@ -90,15 +91,16 @@ class Sandbox:
         self.children.append(child)
         return child
 
-    def module(self, module_name, check=False, diff=True, python=None, env=None, **args):
+    def module(self, module_name, check=False, diff=True, python=None, env=None, python_prefix=(), **args):
         """Run module MODULE_NAME for real inside the sandbox; returns its result dict."""
         payload = dict(args, _ansible_check_mode=check, _ansible_diff=diff)
         fd, path = tempfile.mkstemp(dir=self.tmp, suffix='.json')
+        os.chmod(path, 0o644)  # readable when the module runs as another user
         with os.fdopen(fd, 'w') as handle:
             json.dump({'ANSIBLE_MODULE_ARGS': payload}, handle)
         env = dict(os.environ, PYTHONPATH=COLLECTIONS, **(env or {}))
         STATS['module runs'] += 1
-        argv = [python or TARGET_PYTHON, '-m', 'ansible_collections.labnet.netns.plugins.modules.%s' % module_name, path]
+        argv = list(python_prefix) + [python or TARGET_PYTHON, '-m', 'ansible_collections.labnet.netns.plugins.modules.%s' % module_name, path]
         res = subprocess.run(self.enter() + argv, capture_output=True, text=True, env=env, check=False)
         assert 'Traceback' not in res.stdout + res.stderr, res.stdout + res.stderr
         lines = [line for line in res.stdout.splitlines() if line.startswith('{')]
