@@ -109,10 +109,11 @@ class Sandbox:
         result['_rc'] = res.returncode
         return result
 
-    def snapshot(self):
+    def snapshot(self, macs=True):
         """Kernel state that a check-mode run must not change: /run/netns entries, and per
         namespace the links (name, kind, UP, mtu, mac, master, peer) and addresses, and the
-        iptables rules. Asynchronous kernel flags (carrier, DAD) are left out."""
+        iptables rules. Asynchronous kernel flags (carrier, DAD) are left out; MACs too
+        when MACS is false (a re-created veth gets new random ones)."""
         STATS['kernel snapshots taken'] += 1
         raw = self.sh(
             'ls -la --time-style=+ /run/netns | tail -n +2; echo "@@"; '
@@ -128,7 +129,7 @@ class Sandbox:
             state[name] = {
                 'links': sorted(
                     (l['ifname'], (l.get('linkinfo') or {}).get('info_kind'), 'UP' in l['flags'], l['mtu'],
-                     l.get('address'), l.get('master'), l.get('link_netnsid'))
+                     l.get('address') if macs else None, l.get('master'), l.get('link_netnsid'))
                     for l in links) if isinstance(links, list) else links,
                 'addresses': sorted(
                     (a['ifname'], i['local'], i['prefixlen']) for a in json.loads(addrs) for i in a.get('addr_info', [])

@@ -273,3 +273,27 @@ def test_address_bad_input(sandbox, args, fragment):
     before = sandbox.snapshot()
     assert_failed(sandbox.module('netns_address', **args), fragment)
     assert sandbox.snapshot() == before
+
+
+def test_each_modules_teardown_leaves_nothing(sandbox):
+    """For each module: the snapshot after create + absent equals the one before create."""
+    empty = sandbox.snapshot()
+    assert_ok(sandbox.module('netns', items=[{'name': 'a'}, {'name': 'b'}]))
+    assert_ok(sandbox.module('netns', items=[{'name': 'a'}, {'name': 'b'}], state='absent'))
+    assert sandbox.snapshot() == empty
+
+    assert_ok(sandbox.module('netns', items=[{'name': 'a'}, {'name': 'b'}]))
+    with_ns = sandbox.snapshot()
+    pair = dict(name='x', namespace='a', peer='y', peer_namespace='b', mtu=1400)
+    assert_ok(sandbox.module('veth', **pair))
+    assert_ok(sandbox.module('veth', state='absent', **pair))
+    assert sandbox.snapshot() == with_ns
+
+    assert_ok(sandbox.module('linux_bridge', name='br0', namespace='a', stp=True, mtu=1400))
+    assert_ok(sandbox.module('linux_bridge', name='br0', namespace='a', state='absent'))
+    assert sandbox.snapshot() == with_ns
+
+    addrs = dict(interface='lo', namespace='a', addresses=['10.9.0.1/24', '2001:db8::9/64'])
+    assert_ok(sandbox.module('netns_address', **addrs))
+    assert_ok(sandbox.module('netns_address', state='absent', **addrs))
+    assert sandbox.snapshot() == with_ns

@@ -81,3 +81,13 @@ def test_site_check_mode_changes_nothing_and_predicts(sandbox):
     assert playbook(sandbox, 'site.yml') == 2 and sandbox.snapshot() == built
     assert playbook(sandbox, 'site.yml', '--check', '-e', 'bridge_topology_state=absent') > 0
     assert sandbox.snapshot() == built
+
+
+def test_site_restores_what_was_removed_by_hand(sandbox):
+    assert playbook(sandbox, 'site.yml') > 0
+    built = sandbox.snapshot(macs=False)
+    sandbox.sh('ip link del veth-net1 && ip link set veth-net2 nomaster && ip -n net0 link set eth0 down')
+    assert not sandbox.ok('ip netns exec net1 ping -c1 -W1 10.0.1.1')
+    assert playbook(sandbox, 'site.yml') > 0
+    assert sandbox.snapshot(macs=False) == built
+    assert sandbox.ok('ip netns exec net1 ping -c1 -W2 10.0.1.1') and sandbox.ok('ip netns exec net2 ping -c1 -W2 10.0.1.1')
