@@ -5,13 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
-export ANSIBLE_COLLECTIONS_PATH=$ROOT/.build/collections
+export PATH=$ROOT/.venv/bin:$PATH ANSIBLE_COLLECTIONS_PATH=$ROOT/.build/collections
 export NO_COLOR=1 ANSIBLE_NOCOLOR=1 ANSIBLE_FORCE_COLOR=0
 scenarios=("$@")
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(bridge_topology bridge_topology_no_rule)
 rc=0
 for s in "${scenarios[@]}"; do
   echo "== molecule scenario $s"
-  (cd extensions && "$ROOT/scripts/sandbox.sh" "$ROOT/.venv/bin/molecule" test -s "$s") || rc=1
+  # forget state from earlier runs (it is kept per scenario name, across checkouts), so that
+  # prepare always runs
+  (cd extensions && molecule reset -s "$s" >/dev/null 2>&1) || echo "molecule reset -s $s failed"
+  (cd extensions && "$ROOT/scripts/sandbox.sh" molecule test -s "$s") || rc=1
 done
 exit $rc
