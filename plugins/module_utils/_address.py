@@ -88,8 +88,11 @@ def _addr_op(ns, ifname, change, addr):
               ns=ns, ifname=ifname, change=change, address=addr)
 
 
-def _sorted(addrs):
-    return [str(a) for a in sorted(addrs, key=lambda a: (a.version, int(a.ip), a.network.prefixlen))]
+def _sorted(addrs, wanted):
+    """The addresses shown in results and diffs: all but the IPv6 link-local ones the kernel adds
+    by itself (asynchronously, after a link comes up), unless they were asked for."""
+    shown = [a for a in addrs if _managed(a) or a in wanted]
+    return [str(a) for a in sorted(shown, key=lambda a: (a.version, int(a.ip), a.network.prefixlen))]
 
 
 def plan_address(want, have):
@@ -128,6 +131,6 @@ def plan_address(want, have):
                 ops.append(_addr_op(ns, ifname, 'del', addr))
                 final.remove(addr)
         up_after = have['link']['up']
-    before = {'addresses': _sorted(current), 'up': have['link']['up']}
-    after = {'addresses': _sorted(final), 'up': up_after}
+    before = {'addresses': _sorted(current, want['addresses']), 'up': have['link']['up']}
+    after = {'addresses': _sorted(final, want['addresses']), 'up': up_after}
     return Plan(key, before, after, ops, info)

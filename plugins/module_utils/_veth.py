@@ -60,12 +60,13 @@ class VethResource(LinkResource):
             have = {'end': end, 'peer': peer, 'end_peer': None, 'peer_peer': None, 'paired': False}
             if end is not None and end['kind'] == 'veth':
                 have['end_peer'] = finder.peer_of(ns, end, hints=(pns, ns))
-            if peer is not None and peer['kind'] == 'veth':
-                have['peer_peer'] = finder.peer_of(pns, peer, hints=(ns, pns))
             found = have['end_peer']
             if end is not None and peer is not None and found is not None:
                 have['paired'] = (found[0] is not UNKNOWN and found[1]['index'] == peer['index']
                                   and kernel.same_namespace(found[0], pns))
+            if peer is not None and peer['kind'] == 'veth' and not have['paired']:
+                # only needed to find (and move back) an end that is not where it should be
+                have['peer_peer'] = finder.peer_of(pns, peer, hints=(ns, pns))
             haves.append(_public(have))
         return haves
 

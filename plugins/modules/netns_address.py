@@ -107,7 +107,9 @@ interfaces:
       type: str
       sample: net0
     addresses:
-      description: All its addresses in CIDR form, IPv4 first, sorted.
+      description:
+        - All its addresses in CIDR form, IPv4 first, sorted.
+        - IPv6 link-local addresses, which the kernel adds by itself, are left out unless listed in O(addresses).
       type: list
       elements: str
       sample: ["10.0.1.1/24"]

@@ -200,7 +200,9 @@ def test_plan_address(want, have, expected):
 def test_plan_address_exclusive_keeps_link_local():
     plan = plan_address(addr_want(['10.0.1.1/24'], exclusive=True), addr_have('10.0.1.1/24', '10.9.9.9/8', 'fe80::1/64'))
     assert texts(plan) == ['remove address 10.9.9.9/8 from n/eth0']
-    assert plan.after['addresses'] == ['10.0.1.1/24', 'fe80::1/64']
+    assert plan.after['addresses'] == ['10.0.1.1/24']  # the kernel's link-local is kept, not shown
+    listed = plan_address(addr_want(['fe80::1/64']), addr_have('fe80::1/64'))
+    assert listed.after['addresses'] == ['fe80::1/64']  # unless asked for
 
 
 def test_plan_address_absent():
