@@ -28,6 +28,8 @@ def where(ns):
 
 def link_key(ns, ifname):
     """How an interface is named in diffs and messages: IFNAME on the host, NS/IFNAME elsewhere."""
+    if ns is UNKNOWN:
+        return '<unnamed namespace>/%s' % ifname
     return ifname if ns is None else '%s/%s' % (ns, ifname)
 
 

@@ -67,7 +67,7 @@ class VethResource(LinkResource):
             if peer is not None and peer['kind'] == 'veth' and not have['paired']:
                 # only needed to find (and move back) an end that is not where it should be
                 have['peer_peer'] = finder.peer_of(pns, peer, hints=(ns, pns))
-            haves.append(_public(have))
+            haves.append(have)
         return haves
 
     def plan(self, want, have):
@@ -76,14 +76,6 @@ class VethResource(LinkResource):
     def do_create(self, kernel, ns, name, peer, peer_ns, mtu, mac, peer_mac):
         kernel.veth_add(ns, name, peer, peer_ns, 'cannot create veth %s' % link_key(ns, name),
                         mtu=mtu, mac=mac, peer_mac=peer_mac)
-
-
-def _public(have):
-    """Peer locations as (namespace or None, link) with UNKNOWN turned into a label."""
-    for key in ('end_peer', 'peer_peer'):
-        if have[key] is not None and have[key][0] is UNKNOWN:
-            have[key] = ('<unnamed namespace>', have[key][1])
-    return have
 
 
 def _state(want, end, peer, end_ns, peer_ns):
@@ -144,23 +136,24 @@ def plan_veth(want, have):
     elif end is not None:
         # the peer end is elsewhere: move it home if it carries the right name
         found_ns, found = have['end_peer'] or (None, None)
+        if found_ns is UNKNOWN:
+            raise LabnetError('the peer of veth %s is in a namespace without a name under /run/netns (a container?); '
+                              'it cannot be verified or moved back' % key)
         if found is None or found['ifname'] != peer_name:
             raise LabnetError('veth %s exists but is paired with %s, not with %s' % (
                 key, 'nothing found' if found is None else link_key(found_ns, found['ifname']), link_key(pns, peer_name)))
-        if found_ns == '<unnamed namespace>':
-            raise LabnetError('the peer %s of veth %s is in a namespace without a name under /run/netns; cannot move it back'
-                              % (peer_name, key))
         before = _state(want, end, found, ns, found_ns)
         ops.append(Op('move', 'move %s to %s' % (link_key(found_ns, peer_name), where(pns)),
                       ns=found_ns, ifname=peer_name, to=pns))
         peer = dict(found, up=False, master=None)  # a moved link arrives down, without addresses
     else:
         found_ns, found = have['peer_peer'] or (None, None)
+        if found_ns is UNKNOWN:
+            raise LabnetError('the peer of veth %s is in a namespace without a name under /run/netns (a container?); '
+                              'it cannot be verified or moved back' % link_key(pns, peer_name))
         if found is None or found['ifname'] != name:
             raise LabnetError('veth %s exists but is paired with %s, not with %s' % (
                 link_key(pns, peer_name), 'nothing found' if found is None else link_key(found_ns, found['ifname']), key))
-        if found_ns == '<unnamed namespace>':
-            raise LabnetError('veth end %s is in a namespace without a name under /run/netns; cannot move it back' % name)
         before = _state(want, found, peer, found_ns, pns)
         ops.append(Op('move', 'move %s to %s' % (link_key(found_ns, name), where(ns)),
                       ns=found_ns, ifname=name, to=ns))

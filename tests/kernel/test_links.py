@@ -9,7 +9,7 @@ __metaclass__ = type
 
 import pytest
 
-from conftest import assert_failed, assert_ok, four_runs, four_runs_after_drift
+from conftest import assert_failed, assert_ok, four_runs, four_runs_after_drift, wait_for
 
 
 def ping(sandbox, ns, address):
@@ -108,6 +108,17 @@ def test_veth_same_name_not_this_pair_is_an_error(sandbox):
     sandbox.sh('ip -n ns2 link add veth-ns2 type veth peer name other2')
     assert_failed(sandbox.module('veth', **pair), 'its peer is ns1/other, not ns2/veth-ns2')
     sandbox.sh('ip -n ns2 link del veth-ns2')
+    assert sandbox.snapshot() == before
+
+
+def test_veth_peer_in_unnamed_namespace_is_a_clear_error(sandbox):
+    sandbox.sh('ip netns add a')
+    proc = sandbox.spawn(['unshare', '--net', 'sleep', '600'])
+    wait_for(lambda: sandbox.ok('test "$(readlink /proc/%d/ns/net)" != "$(readlink /proc/$$/ns/net)"' % proc.pid))
+    sandbox.sh('ip link add x type veth peer name y netns %d && ip link set x netns a' % proc.pid)
+    before = sandbox.snapshot()
+    assert_failed(sandbox.module('veth', name='x', namespace='a', peer='y'),
+                  'the peer of veth a/x is in a namespace without a name under /run/netns')
     assert sandbox.snapshot() == before
 
 
