@@ -53,22 +53,32 @@ class VethResource(LinkResource):
         finder = PeerFinder(kernel, links)
         haves = []
         for want in wants:
-            ns, pns = want['namespace'], want['peer_namespace']
-            absent = want['state'] == 'absent'
-            end = links(ns, missing_ok=absent).get(want['name'])
-            peer = links(pns, missing_ok=absent).get(want['peer'])
-            have = {'end': end, 'peer': peer, 'end_peer': None, 'peer_peer': None, 'paired': False}
-            if end is not None and end['kind'] == 'veth':
-                have['end_peer'] = finder.peer_of(ns, end, hints=(pns, ns))
-            found = have['end_peer']
-            if end is not None and peer is not None and found is not None:
-                have['paired'] = (found[0] is not UNKNOWN and found[1]['index'] == peer['index']
-                                  and kernel.same_namespace(found[0], pns))
-            if peer is not None and peer['kind'] == 'veth' and not have['paired']:
-                # only needed to find (and move back) an end that is not where it should be
-                have['peer_peer'] = finder.peer_of(pns, peer, hints=(ns, pns))
+            have = self._read_one(kernel, want, links, finder)
+            if (have['end'] is not None or have['peer'] is not None) and not have['paired']:
+                # one end without its peer, or not a pair: maybe a concurrent run made it after
+                # the dumps above were taken; read this pair again from fresh dumps
+                fresh = LinkCache(kernel)
+                have = self._read_one(kernel, want, fresh, PeerFinder(kernel, fresh))
             haves.append(have)
         return haves
+
+    @staticmethod
+    def _read_one(kernel, want, links, finder):
+        ns, pns = want['namespace'], want['peer_namespace']
+        absent = want['state'] == 'absent'
+        end = links(ns, missing_ok=absent).get(want['name'])
+        peer = links(pns, missing_ok=absent).get(want['peer'])
+        have = {'end': end, 'peer': peer, 'end_peer': None, 'peer_peer': None, 'paired': False}
+        if end is not None and end['kind'] == 'veth':
+            have['end_peer'] = finder.peer_of(ns, end, hints=(pns, ns))
+        found = have['end_peer']
+        if end is not None and peer is not None and found is not None:
+            have['paired'] = (found[0] is not UNKNOWN and found[1]['index'] == peer['index']
+                              and kernel.same_namespace(found[0], pns))
+        if peer is not None and peer['kind'] == 'veth' and not have['paired']:
+            # only needed to find (and move back) an end that is not where it should be
+            have['peer_peer'] = finder.peer_of(pns, peer, hints=(ns, pns))
+        return have
 
     def plan(self, want, have):
         return plan_veth(want, have)
