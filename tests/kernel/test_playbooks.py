@@ -91,3 +91,16 @@ def test_site_restores_what_was_removed_by_hand(sandbox):
     assert playbook(sandbox, 'site.yml') > 0
     assert sandbox.snapshot(macs=False) == built
     assert sandbox.ok('ip netns exec net1 ping -c1 -W2 10.0.1.1') and sandbox.ok('ip netns exec net2 ping -c1 -W2 10.0.1.1')
+
+
+def test_teardown_removes_every_copy_of_its_rule_and_no_other(sandbox):
+    assert playbook(sandbox, 'site.yml') > 0
+    tagged = '-A FORWARD -i br0 -m comment --comment "labnet.netns.bridge_topology br0" -j ACCEPT'
+    sandbox.sh("iptables %s && iptables -A FORWARD -i br0 -j ACCEPT" % tagged.replace('"', "'"))
+    assert sandbox.sh('iptables -S FORWARD').count(tagged) == 2
+    check = sandbox.sh('iptables -S FORWARD')
+    assert playbook(sandbox, 'site.yml', '--check', '-e', 'bridge_topology_state=absent') > 0
+    assert sandbox.sh('iptables -S FORWARD') == check
+    assert playbook(sandbox, 'site.yml', '-e', 'bridge_topology_state=absent') > 0
+    rules = sandbox.sh('iptables -S FORWARD')
+    assert tagged not in rules and '-A FORWARD -i br0 -j ACCEPT' in rules  # the user's own rule stays
