@@ -14,9 +14,9 @@ __metaclass__ = type
 import ipaddress
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    LabnetError, Op, Plan, parse_interface_address)
+    STATE_CHOICES, LabnetError, Op, Plan, parse_interface_address)
 from ansible_collections.labnet.netns.plugins.module_utils._links import (
-    STATE_CHOICES, LinkCache, LinkResource, attr_ops, check_ifname, check_namespace,
+    LinkCache, LinkResource, attr_ops, check_ifname, check_namespace,
     link_key, namespace_option, where)
 
 

@@ -18,6 +18,9 @@ import re
 import traceback
 
 
+STATE_CHOICES = ['present', 'absent']
+
+
 class LabnetError(Exception):
     """The one error type of the collection; its text is what the user reads."""
 
@@ -107,9 +110,6 @@ class Op:
 
     def __repr__(self):
         return 'Op(%r)' % self.text
-
-    def __eq__(self, other):
-        return isinstance(other, Op) and (self.action, self.text, self.args) == (other.action, other.text, other.args)
 
 
 class Plan:
@@ -210,11 +210,8 @@ def run_reader(module, read):
     """For read-only modules: exit_json(**READ(kernel)), errors through the same boundary."""
     factory = _kernel_factory(module)
     try:
-        kernel = factory()
-        try:
+        with factory() as kernel:
             result = read(kernel)
-        finally:
-            kernel.close()
     except LabnetError as exc:
         module.fail_json(msg=exc.msg)
     except Exception as exc:  # pylint: disable=broad-except
@@ -222,10 +219,9 @@ def run_reader(module, read):
     module.exit_json(changed=False, **result)
 
 
-def run_module(module, resource, kernel_factory=None):
+def run_module(module, resource):
     """Validate all objects, read once, plan all, then apply (unless in check mode)."""
-    if kernel_factory is None:
-        kernel_factory = _kernel_factory(module)
+    factory = _kernel_factory(module)
     done = []
     ops = []
     resource.module = module
@@ -243,8 +239,7 @@ def run_module(module, resource, kernel_factory=None):
                 raise LabnetError('%s %r is listed twice (items[%d] and items[%d])' % (
                     resource.RESULT_KEY.rstrip('s'), key, seen[key], index))
             seen[key] = index
-        kernel = kernel_factory()
-        try:
+        with factory() as kernel:
             haves = resource.read(kernel, wants)
             plans = [resource.plan(w, h) for w, h in zip(wants, haves)]
             ops = [op for p in plans for op in p.ops]
@@ -252,8 +247,6 @@ def run_module(module, resource, kernel_factory=None):
                 for op in ops:
                     resource.apply(kernel, op)
                     done.append(op.text)
-        finally:
-            kernel.close()
     except LabnetError as exc:
         # what was already applied is reported, so a failure mid-batch is never silent
         module.fail_json(msg=exc.msg, changed=bool(done), operations=done)

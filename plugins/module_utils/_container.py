@@ -17,7 +17,7 @@ import json
 import os
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    LabnetError, Op, Plan, Resource, validate_netns_name)
+    STATE_CHOICES, LabnetError, Op, Plan, Resource, validate_netns_name)
 from ansible_collections.labnet.netns.plugins.module_utils._netlink import netns_path, ns_identity
 
 RUNTIMES = ['docker', 'podman']
@@ -49,7 +49,7 @@ class ContainerLinkResource(Resource):
         runtime=dict(type='str', default='auto', choices=['auto'] + RUNTIMES),
         pid=dict(type='int'),
         mode=dict(type='str', default='symlink', choices=['symlink', 'bind']),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
+        state=dict(type='str', default='present', choices=STATE_CHOICES),
         force=dict(type='bool', default=False),
     )
 

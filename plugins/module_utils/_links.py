@@ -12,8 +12,6 @@ __metaclass__ = type
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
     LabnetError, Op, Resource, validate_ifname, validate_netns_name)
-
-STATE_CHOICES = ['present', 'absent']
 UNKNOWN = object()  # a peer in a namespace that has no name under /run/netns
 
 

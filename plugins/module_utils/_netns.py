@@ -11,9 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    LabnetError, Op, Plan, Resource, validate_netns_name)
-
-STATE_CHOICES = ['present', 'absent']
+    STATE_CHOICES, LabnetError, Op, Plan, Resource, validate_netns_name)
 
 
 class NetnsResource(Resource):

@@ -13,9 +13,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    LabnetError, Op, Plan, normalize_mac, validate_mtu)
+    STATE_CHOICES, LabnetError, Op, Plan, normalize_mac, validate_mtu)
 from ansible_collections.labnet.netns.plugins.module_utils._links import (
-    STATE_CHOICES, UNKNOWN, LinkCache, LinkResource, PeerFinder, attr_ops, check_ifname,
+    UNKNOWN, LinkCache, LinkResource, PeerFinder, attr_ops, check_ifname,
     check_namespace, link_key, namespace_option, where)
 
 
