@@ -98,6 +98,47 @@ def parse_interface_address(text):
         raise LabnetError('address %r is not a valid IPv4 or IPv6 CIDR: %s' % (text, exc))
 
 
+# -- ownership -------------------------------------------------------------------
+#
+# Every object the collection creates carries a mark: the text MARK_PREFIX + OWNER, where
+# OWNER says who made it (a module name, or a role instance such as bridge_topology/br0).
+# Links keep it as their interface alias (IFLA_IFALIAS), firewall rules as their comment,
+# namespace entries in a record keyed by the namespace's identity (see _netlink.py).
+
+MARK_PREFIX = 'labnet.netns:'
+_OWNER_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.:/@+=-]{0,99}$')
+
+
+def validate_owner(owner, what='owner'):
+    """An owner is 1-100 characters: letters, digits and _ . : / @ + = - (no white space,
+    no quotes), so that it can stand in an interface alias and an iptables comment."""
+    if owner is None:
+        return None
+    if not isinstance(owner, str) or not _OWNER_RE.match(owner):
+        raise LabnetError('%s %r must be 1-100 characters of letters, digits and _ . : / @ + = -, '
+                          'starting with a letter or digit' % (what, owner))
+    return owner
+
+
+def owner_mark(owner):
+    """The mark that says OWNER (of this collection) made an object."""
+    return MARK_PREFIX + owner
+
+
+def mark_owner(mark):
+    """The owner named by MARK, or None when MARK is not one of this collection's marks."""
+    if isinstance(mark, str) and mark.startswith(MARK_PREFIX) and len(mark) > len(MARK_PREFIX):
+        return mark[len(MARK_PREFIX):]
+    return None
+
+
+def is_ours(mark, owner=None):
+    """True when MARK says this collection made the object: by OWNER when given, by any
+    module or role of the collection when OWNER is None."""
+    found = mark_owner(mark)
+    return found is not None and (owner is None or found == owner)
+
+
 # -- operations and plans ------------------------------------------------------
 
 class Op:

@@ -319,6 +319,21 @@ class Kernel:
                 raise LabnetError('cannot enter network namespace %r: %s' % (name, _oserror_message(exc)))
         return self._sockets[name]
 
+    def run_in(self, name, func):
+        """FUNC() with this thread inside namespace NAME (None = this process's own): a
+        process started by FUNC (fork + exec) lives in that namespace."""
+        fd = self.ns_fd(name)
+        if name is None:
+            return func()
+        try:
+            _setns(fd)
+        except OSError as exc:
+            raise LabnetError('cannot enter network namespace %r: %s' % (name, _oserror_message(exc)))
+        try:
+            return func()
+        finally:
+            _setns(self._home_fd)
+
     def call(self, name, what, func, *args, **kwargs):
         """Run a pyroute2 call on namespace NAME's socket, turning errors into LabnetError."""
         try:
