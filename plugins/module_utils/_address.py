@@ -14,15 +14,16 @@ __metaclass__ = type
 import ipaddress
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    STATE_CHOICES, LabnetError, Op, Plan, parse_interface_address)
+    OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, is_ours, parse_interface_address)
 from ansible_collections.labnet.netns.plugins.module_utils._links import (
-    LinkCache, LinkResource, attr_ops, check_ifname, check_namespace,
+    LinkResource, attr_ops, check_ifname, check_namespace,
     link_key, namespace_option, where)
 
 
 class AddressResource(LinkResource):
     KEY = 'interface'
     RESULT_KEY = 'interfaces'
+    DEFAULT_OWNER = 'netns_address'
     OPTIONS = dict(
         interface=dict(type='str'),
         namespace=namespace_option(),
@@ -30,6 +31,7 @@ class AddressResource(LinkResource):
         state=dict(type='str', default='present', choices=STATE_CHOICES),
         exclusive=dict(type='bool', default=False),
         up=dict(type='bool', default=True),
+        **OWNERSHIP_OPTIONS
     )
 
     def key(self, want):
@@ -52,29 +54,38 @@ class AddressResource(LinkResource):
         want['addresses'] = parsed
 
     def read(self, kernel, wants):
-        links = LinkCache(kernel)
+        links = self.link_cache(kernel)
         cache = {}
         haves = []
         for want in wants:
             ns = want['namespace']
-            link = links(ns, missing_ok=want['state'] == 'absent').get(want['interface'])
-            if link is None:
-                haves.append({'link': None, 'addresses': []})
+            if want['state'] == 'absent':
+                link = links.get(ns, want['interface'], missing_ok=True)
+            else:
+                link = links.referred(ns, want['interface'])
+            if link is None or link.get('assumed'):
+                haves.append({'link': link, 'addresses': [], 'ours': True, 'additions': {}})
                 continue
             if ns not in cache:
                 cache[ns] = kernel.addresses(ns)
             current = [ipaddress.ip_interface('%s/%d' % (a['address'], a['prefixlen']))
                        for a in cache[ns] if a['index'] == link['index']]
-            haves.append({'link': link, 'addresses': current})
+            ours = is_ours(link['alias'], want['owner'])
+            haves.append({'link': link, 'addresses': current, 'ours': ours,
+                          'additions': {} if ours else kernel.additions(ns, link)})
         return haves
 
     def plan(self, want, have):
         return plan_address(want, have)
 
     @staticmethod
-    def do_addr(kernel, ns, ifname, change, address):
+    def do_addr(kernel, ns, ifname, change, address, record=None):
+        """Add or remove ADDRESS; RECORD (a mark, or False to forget) records it as an addition
+        of ours to an interface that is not ours."""
         kernel.addr(ns, change, ifname, str(address.ip), address.network.prefixlen,
                     'cannot %s address %s on %s' % ('add' if change == 'add' else 'remove', address, link_key(ns, ifname)))
+        if record is not None:
+            kernel.record_addition(ns, kernel.link(ns, ifname)['index'], ifname, str(address), record or None)
 
 
 def _managed(addr):
@@ -82,10 +93,10 @@ def _managed(addr):
     return not (addr.version == 6 and addr.ip.is_link_local)
 
 
-def _addr_op(ns, ifname, change, addr):
+def _addr_op(ns, ifname, change, addr, record=None):
     verb = 'add' if change == 'add' else 'remove'
     return Op('addr', '%s address %s %s %s' % (verb, addr, 'to' if verb == 'add' else 'from', link_key(ns, ifname)),
-              ns=ns, ifname=ifname, change=change, address=addr)
+              ns=ns, ifname=ifname, change=change, address=addr, record=record)
 
 
 def _sorted(addrs, wanted):
@@ -108,28 +119,37 @@ def plan_address(want, have):
     by_ip = dict((a.ip, a) for a in current)
     ops = []
     final = list(current)
+    added = None if have['ours'] else want['mark']  # recorded: an addition to an interface not ours
+
+    def mine(addr):
+        return have['ours'] or have['additions'].get(str(addr)) == want['mark']
+
+    def remove(addr):
+        ops.append(_addr_op(ns, ifname, 'del', addr, record=None if have['ours'] else False))
+        final.remove(addr)
+
     if want['state'] == 'present':
         for addr in want['addresses']:
             old = by_ip.get(addr.ip)
             if old == addr:
                 continue
             if old is not None:  # same address, other prefix length: replace it
-                ops.append(_addr_op(ns, ifname, 'del', old))
-                final.remove(old)
-            ops.append(_addr_op(ns, ifname, 'add', addr))
+                if not (mine(old) or want['force']):
+                    raise LabnetError('address %s on %s was not added by %s; refusing to replace it with %s '
+                                      '(set force=true to replace it)' % (old, key, want['mark'], addr))
+                remove(old)
+            ops.append(_addr_op(ns, ifname, 'add', addr, record=added))
             final.append(addr)
         if want['exclusive']:
             for addr in current:
-                if _managed(addr) and addr not in want['addresses'] and addr in final:
-                    ops.append(_addr_op(ns, ifname, 'del', addr))
-                    final.remove(addr)
+                if _managed(addr) and addr not in want['addresses'] and addr in final and (mine(addr) or want['force']):
+                    remove(addr)
         ops += attr_ops(ns, ifname, have['link'], up=want['up'])
         up_after = want['up']
     else:
         for addr in want['addresses']:
-            if by_ip.get(addr.ip) == addr:
-                ops.append(_addr_op(ns, ifname, 'del', addr))
-                final.remove(addr)
+            if by_ip.get(addr.ip) == addr and (mine(addr) or not want['adopt']):
+                remove(addr)
         up_after = have['link']['up']
     before = {'addresses': _sorted(current, want['addresses']), 'up': have['link']['up']}
     after = {'addresses': _sorted(final, want['addresses']), 'up': up_after}

@@ -13,15 +13,17 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    STATE_CHOICES, LabnetError, Op, Plan, validate_ifname, validate_mtu)
+    OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, claim, is_ours, mark_owner,
+    release, validate_ifname, validate_mtu)
 from ansible_collections.labnet.netns.plugins.module_utils._links import (
-    LinkCache, LinkResource, attr_ops, check_ifname, check_namespace,
-    link_key, namespace_option, where)
+    LinkResource, attr_ops, check_ifname, check_namespace,
+    link_key, mark_ops, namespace_option, where)
 
 
 class BridgeResource(LinkResource):
     KEY = 'name'
     RESULT_KEY = 'bridges'
+    DEFAULT_OWNER = 'linux_bridge'
     OPTIONS = dict(
         name=dict(type='str'),
         namespace=namespace_option(),
@@ -32,6 +34,7 @@ class BridgeResource(LinkResource):
         up=dict(type='bool', default=True),
         ports=dict(type='list', elements='str'),
         exclusive_ports=dict(type='bool', default=False),
+        **OWNERSHIP_OPTIONS
     )
 
     def key(self, want):
@@ -54,15 +57,20 @@ class BridgeResource(LinkResource):
             raise LabnetError('exclusive_ports needs ports (use ports: [] to detach every port)')
 
     def read(self, kernel, wants):
-        links = LinkCache(kernel)
+        links = self.link_cache(kernel)
         haves = []
         for want in wants:
             ns = want['namespace']
-            current = links(ns, missing_ok=want['state'] == 'absent')
+            absent = want['state'] == 'absent'
+            current = links(ns, missing_ok=absent)
             bridge = current.get(want['name'])
             ports = {}
             for port in want['ports'] or []:
-                ports[port] = current.get(port)
+                ports[port] = current.get(port) if absent else links.referred(ns, port)
+                if ports[port] is not None and bridge is not None and not ports[port].get('assumed') \
+                        and not is_ours(bridge['alias'], want['owner']):
+                    # ports attached by us to a bridge that is not ours are recorded
+                    ports[port] = dict(ports[port], additions=kernel.additions(ns, ports[port]))
             attached = []
             if bridge is not None:
                 attached = sorted(l['ifname'] for l in current.values() if l['master'] == bridge['index'])
@@ -77,8 +85,12 @@ class BridgeResource(LinkResource):
         return plan_bridge(want, have)
 
     @staticmethod
-    def do_create(kernel, ns, name, attrs):
-        kernel.bridge_add(ns, name, 'cannot create bridge %s' % link_key(ns, name), **attrs)
+    def do_create(kernel, ns, name, mark, attrs):
+        kernel.bridge_add(ns, name, 'cannot create bridge %s' % link_key(ns, name), mark, **attrs)
+
+
+def _port_key(bridge):
+    return 'port of %s' % bridge
 
 
 def _bridge_attrs(want):
@@ -113,9 +125,21 @@ def plan_bridge(want, have):
 
     if want['state'] == 'absent':
         ops = []
-        if bridge is not None:
+        if bridge is None:
+            return Plan(key, before, {'state': 'absent'}, ops, info)
+        if release('bridge %s' % key, bridge['alias'], want):
             ops.append(Op('delete', 'delete bridge %s (its ports stay, detached)' % key, ns=ns, ifname=name))
-        return Plan(key, before, {'state': 'absent'}, ops, info)
+            return Plan(key, before, {'state': 'absent'}, ops, info)
+        # kept (adopt=true): take back off only the ports that we attached to it
+        info.update(kept=True, owner=mark_owner(bridge['alias']))
+        ports = list(have['attached'])
+        for port, link in sorted(have['ports'].items()):
+            if link is not None and link['master'] == bridge['index'] and \
+                    link.get('additions', {}).get(_port_key(name)) == want['mark']:
+                ops.append(Op('set', 'detach %s from bridge %s (attached by %s)' % (link_key(ns, port), name, want['mark']),
+                              ns=ns, ifname=port, attrs={'master': None}, record=(_port_key(name), None)))
+                ports.remove(port)
+        return Plan(key, before, dict(before, ports=ports), ops, info)
 
     for port, link in have['ports'].items():
         if link is None:
@@ -126,10 +150,15 @@ def plan_bridge(want, have):
     ops = []
     attrs = _bridge_attrs(want)
     if bridge is None:
-        ops.append(Op('create', 'create bridge %s' % key, ns=ns, name=name, attrs=attrs))
+        ops.append(Op('create', 'create bridge %s' % key, ns=ns, name=name, mark=want['mark'], attrs=attrs))
         current = {'up': False, 'mtu': None, 'master': None}
+        ours = True
+        info['owner'] = mark_owner(want['mark'])
     else:
         current = bridge
+        ours = claim('bridge %s' % key, bridge['alias'], want)
+        ops += mark_ops([(ns, name, bridge)], want['mark'])
+        info['owner'] = mark_owner(bridge['alias'])
         changed = dict((k, v) for k, v in attrs.items()
                        if bridge.get({'br_stp_state': 'stp', 'br_forward_delay': 'forward_delay'}[k])
                        != (bool(v) if k == 'br_stp_state' else v))
@@ -146,7 +175,9 @@ def plan_bridge(want, have):
             text = 'attach %s to bridge %s' % (link_key(ns, port), name)
             if link['master'] is not None:
                 text += ' (was on %s)' % (link.get('master_name') or 'another master')
-            ops.append(Op('set', text, ns=ns, ifname=port, attrs={'master': name}))
+            # attached to a bridge that is not ours: recorded, so that teardown takes it back off
+            ops.append(Op('set', text, ns=ns, ifname=port, attrs={'master': name},
+                          record=None if ours else (_port_key(name), want['mark'])))
     final_ports = sorted(set(have['attached']) | set(wanted_ports))
     if want['exclusive_ports']:
         for port in have['attached']:

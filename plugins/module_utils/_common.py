@@ -139,6 +139,50 @@ def is_ours(mark, owner=None):
     return found is not None and (owner is None or found == owner)
 
 
+# The options every changing module shares (documented once, in the labnet.netns.ownership
+# doc fragment).
+OWNERSHIP_OPTIONS = dict(
+    owner=dict(type='str'),
+    adopt=dict(type='bool', default=False),
+    force=dict(type='bool', default=False),
+)
+
+
+def _by(want):
+    return 'labnet.netns' if want.get('owner') is None else 'owner %s' % want['owner']
+
+
+def _found(found_mark):
+    found = mark_owner(found_mark)
+    return 'no labnet.netns ownership mark' if found is None else 'it is marked as made by %s' % found
+
+
+def claim(what, found_mark, want):
+    """state=present meets an existing object WHAT whose mark is FOUND_MARK. Returns True when
+    it is ours, False when the user lets us adopt it; refuses otherwise."""
+    if is_ours(found_mark, want.get('owner')):
+        return True
+    if want.get('adopt'):
+        return False
+    raise LabnetError('%s already exists and was not made by %s (%s); refusing to take it over. '
+                      'Choose another name, or set adopt=true to use it as it is (it is not marked, '
+                      'and state=absent leaves it in place)' % (what, _by(want), _found(found_mark)))
+
+
+def release(what, found_mark, want, exact=False):
+    """state=absent meets an existing object WHAT. Returns True to remove it (ours; or, unless
+    adopt=true, EXACTLY what the task describes, or force=true), False to leave it in place
+    (adopt=true: what is not ours is kept); refuses otherwise."""
+    if is_ours(found_mark, want.get('owner')):
+        return True
+    if want.get('adopt'):
+        return False
+    if exact or want.get('force'):
+        return True
+    raise LabnetError('%s was not made by %s (%s); refusing to remove it. Set force=true to remove '
+                      'it anyway, or adopt=true to leave it in place' % (what, _by(want), _found(found_mark)))
+
+
 # -- operations and plans ------------------------------------------------------
 
 class Op:
@@ -210,6 +254,8 @@ class Resource:
     OPTIONS = {}
     KEY = 'name'
     RESULT_KEY = 'objects'
+    DEFAULT_OWNER = None  # the owner named in the marks of what the module creates (its name)
+    assumed = ()  # check mode: what was planned as if an earlier task had created it
     module = None  # the AnsibleModule, for resources that run commands (set by run_module)
 
     def validate(self, want):
@@ -271,6 +317,9 @@ def run_module(module, resource):
         seen = {}
         for index, want in enumerate(wants):
             try:
+                if resource.DEFAULT_OWNER is not None:
+                    validate_owner(want['owner'])
+                    want['mark'] = owner_mark(want['owner'] or resource.DEFAULT_OWNER)
                 resource.validate(want)
             except LabnetError as exc:
                 where = '' if module.params.get(ITEMS_OPTION) is None else 'items[%d]: ' % index
@@ -299,6 +348,10 @@ def run_module(module, resource):
         'operations': [op.text for op in ops],
         resource.RESULT_KEY: [p.result() for p in plans],
     }
+    if resource.assumed:
+        result['assumed'] = list(resource.assumed)
+        for text in resource.assumed:
+            module.warn('check mode: %s' % text)
     if module._diff:
         changed = [p for p in plans if p.ops]
         result['diff'] = {

@@ -18,7 +18,7 @@ import os
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
     STATE_CHOICES, LabnetError, Op, Plan, Resource, validate_netns_name)
-from ansible_collections.labnet.netns.plugins.module_utils._netlink import netns_path, ns_identity
+from ansible_collections.labnet.netns.plugins.module_utils._entries import cookie_of, netns_path, ns_identity, write_json
 
 RUNTIMES = ['docker', 'podman']
 MARKER_DIR = '/run/labnet-netns/links'
@@ -28,12 +28,25 @@ def marker_path(name):
     return os.path.join(MARKER_DIR, name + '.json')
 
 
-def read_marker(name):
+def read_marker(kernel, name, entry=None):
+    """The record of link NAME, when it still describes what /run/netns/NAME is: a record
+    outlives its entry when someone else removes the entry, and must then mean nothing (the
+    name may since belong to a namespace of the user's)."""
     try:
         with open(marker_path(name)) as handle:
-            return json.load(handle)
+            marker = json.load(handle)
     except (OSError, ValueError):
         return None
+    entry = entry or kernel.entry_kind(name)
+    path = netns_path(name)
+    if marker.get('mode') == 'bind':
+        if entry != 'namespace' or marker.get('netns_id') != _identity_text(ns_identity(path)):
+            return None
+        if marker.get('cookie') is not None and marker['cookie'] != kernel.ns_cookie(name):
+            return None  # same inode number, another namespace: the inode was reused
+    elif entry not in ('symlink', 'dangling') or os.readlink(path) != '/proc/%s/ns/net' % marker.get('pid'):
+        return None
+    return marker
 
 
 def _identity_text(ident):
@@ -75,7 +88,7 @@ class ContainerLinkResource(Resource):
             path = netns_path(name)
             entry = kernel.entry_kind(name)
             have = {'entry': entry, 'identity': ns_identity(path) if entry != 'missing' else None,
-                    'symlink': None, 'marker': read_marker(name), 'target': None}
+                    'symlink': None, 'marker': read_marker(kernel, name, entry), 'target': None}
             if entry in ('symlink', 'dangling'):
                 have['symlink'] = os.readlink(path)
             if want['state'] == 'present':
@@ -105,7 +118,7 @@ class ContainerLinkResource(Resource):
         ident = (st.st_dev, st.st_ino)
         if ident in host:
             raise LabnetError('%s shares the host\'s network namespace; there is nothing to link' % what)
-        return {'pid': pid, 'runtime': runtime, 'identity': ident, 'path': path}
+        return {'pid': pid, 'runtime': runtime, 'identity': ident, 'path': path, 'cookie': cookie_of(path)}
 
     def _inspect(self, container, runtime):
         candidates = RUNTIMES if runtime == 'auto' else [runtime]
@@ -150,15 +163,7 @@ class ContainerLinkResource(Resource):
 
 
 def _write_marker(name, marker):
-    try:
-        if not os.path.isdir(MARKER_DIR):
-            os.makedirs(MARKER_DIR, 0o755)
-        tmp = marker_path(name) + '.tmp'
-        with open(tmp, 'w') as handle:
-            json.dump(marker, handle)
-        os.rename(tmp, marker_path(name))
-    except OSError as exc:
-        raise LabnetError('cannot record the link in %s: %s' % (MARKER_DIR, exc))
+    write_json(marker_path(name), marker)
 
 
 def _before(have):
@@ -223,5 +228,6 @@ def plan_link(want, have):
             before['stale'] = True
         text = 're-point %s (%s) to %s (%s)' % (path, before.get('mode'), target['path'], want['mode'])
     marker = {'name': name, 'mode': want['mode'], 'pid': target['pid'], 'runtime': target['runtime'],
-              'container': want['container'], 'netns_id': _identity_text(target['identity'])}
+              'container': want['container'], 'netns_id': _identity_text(target['identity']),
+              'cookie': target['cookie']}
     return Plan(name, before, after, [Op('link', text, name=name, target=target['path'], bind=bind, marker=marker)], info)

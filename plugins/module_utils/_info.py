@@ -17,9 +17,10 @@ import ipaddress
 import os
 import re
 
+from ansible_collections.labnet.netns.plugins.module_utils._common import mark_owner
 from ansible_collections.labnet.netns.plugins.module_utils._container import read_marker
+from ansible_collections.labnet.netns.plugins.module_utils._entries import netns_path, ns_identity
 from ansible_collections.labnet.netns.plugins.module_utils._links import UNKNOWN, LinkCache, PeerFinder
-from ansible_collections.labnet.netns.plugins.module_utils._netlink import netns_path, ns_identity
 
 HOST = '(host)'
 _FOREIGN = [(re.compile(r'^netns-[0-9a-f-]{36}$'), 'podman'), (re.compile(r'^cni-[0-9a-f-]{36}$'), 'cni')]
@@ -29,8 +30,9 @@ def classify(kernel, name):
     """What /run/netns/NAME is: kind (namespace | container_link | stale), owner, and why stale."""
     path = netns_path(name)
     entry = kernel.entry_kind(name)
-    marker = read_marker(name)
-    info = {'path': path, 'entry': entry, 'kind': 'namespace', 'owner': None, 'stale': None}
+    marker = read_marker(kernel, name, entry)
+    info = {'path': path, 'entry': entry, 'kind': 'namespace', 'stale': None,
+            'owner': mark_owner(kernel.netns_mark(name)) if entry == 'namespace' else None}
     for pattern, owner in _FOREIGN:
         if pattern.match(name):
             info['owner'] = owner
@@ -95,7 +97,7 @@ def gather(kernel, names=None, include_routes=True):
         for link in sorted(current.values(), key=lambda l: l['index']):
             entry = {'name': link['ifname'], 'kind': link['kind'], 'state': 'up' if link['up'] else 'down',
                      'mtu': link['mtu'], 'mac': link['mac'], 'master': by_index.get(link['master']),
-                     'addresses': addresses.get(link['index'], [])}
+                     'addresses': addresses.get(link['index'], []), 'owner': mark_owner(link['alias'])}
             if link['kind'] == 'veth' and link['link']:
                 found = finder.peer_of(ns, link, hints=(None,) if ns is not None else ())
                 if found is not None:

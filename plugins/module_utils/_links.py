@@ -43,21 +43,56 @@ def check_ifname(want, option):
 
 
 class LinkCache:
-    """Links of each namespace, dumped at most once per module run."""
+    """Links of each namespace, dumped at most once per module run.
 
-    def __init__(self, kernel):
+    With ASSUME (check mode), what an earlier task of the play would have created is planned
+    instead of refused: a missing namespace as an empty one, a missing interface that an
+    object refers to (a port, the interface of an address) as a new one, down, without
+    addresses. Each assumption is listed in ASSUMED, which the module returns and warns about."""
+
+    def __init__(self, kernel, assume=False):
         self.kernel = kernel
+        self.assume = assume
+        self.assumed = []
         self._links = {}
         self._by_index = {}
+
+    def _note(self, text):
+        if text not in self.assumed:
+            self.assumed.append(text)
 
     def __call__(self, ns, missing_ok=False):
         """Links of namespace NS. With MISSING_OK (for state=absent), a namespace that does
         not exist has no links instead of being an error: what is gone need not be removed."""
         if ns not in self._links:
-            if missing_ok and ns is not None and self.kernel.entry_kind(ns) not in ('namespace', 'symlink'):
+            if (missing_ok or self.assume) and not self.kernel.exists(ns):
+                if not missing_ok:
+                    self._note('namespace %s does not exist: planned as an empty namespace '
+                               '(an earlier task would create it)' % ns)
                 return {}
             self._links[ns] = self.kernel.links(ns)
+            for ifname, link in self._links[ns].items():
+                if link['alias'] is None and link['kind'] in ('veth', 'bridge'):
+                    # created by a run of ours that was killed before it could mark it?
+                    intent = self.kernel.intent_owner(ns, ifname)
+                    if intent is not None:
+                        link.update(alias=intent, unmarked=True)
         return self._links[ns]
+
+    def get(self, ns, ifname, missing_ok=False):
+        """Link IFNAME of namespace NS, or None."""
+        return self(ns, missing_ok).get(ifname)
+
+    def referred(self, ns, ifname):
+        """Link IFNAME that an object needs (a port, an address's interface): None when it is
+        missing, unless in check mode, where it is assumed to be made by an earlier task."""
+        link = self.get(ns, ifname)
+        if link is None and self.assume:
+            self._note('interface %s does not exist: planned as a new interface, down, without '
+                       'addresses (an earlier task would create it)' % link_key(ns, ifname))
+            link = {'index': -1, 'ifname': ifname, 'kind': None, 'up': False, 'mtu': None, 'mac': None,
+                    'master': None, 'link': None, 'link_netnsid': None, 'alias': None, 'assumed': True}
+        return link
 
     def by_index(self, ns, index):
         if ns not in self._by_index:
@@ -107,6 +142,13 @@ class PeerFinder:
         return (UNKNOWN, {'ifname': '?', 'index': link['link']})
 
 
+def mark_ops(found, mark):
+    """Ownership marks that links of ours lack (a run was killed between creating and
+    marking them): FOUND is a list of (ns, ifname, link)."""
+    return [Op('mark', 'mark %s as made by %s' % (link_key(ns, ifname), mark), ns=ns, ifname=ifname, mark=mark)
+            for ns, ifname, link in found if link is not None and link.get('unmarked')]
+
+
 def set_op(ns, ifname, text, **attrs):
     return Op('set', '%s %s' % (text, link_key(ns, ifname)), ns=ns, ifname=ifname, attrs=attrs)
 
@@ -129,13 +171,26 @@ def attr_ops(ns, ifname, link, up=None, mtu=None, mac=None, master=None, master_
 class LinkResource(Resource):
     """Resources made of links: shared apply steps."""
 
+    def link_cache(self, kernel):
+        """The link cache of this run; in check mode it plans what earlier tasks would create."""
+        cache = LinkCache(kernel, assume=bool(self.module is not None and self.module.check_mode))
+        self.assumed = cache.assumed
+        return cache
+
     @staticmethod
-    def do_set(kernel, ns, ifname, attrs):
+    def do_set(kernel, ns, ifname, attrs, record=None):
+        """Change a link; RECORD (key, mark) records (or, mark None, forgets) an addition."""
         kernel.link_set(ns, ifname, 'cannot change %s' % link_key(ns, ifname), **attrs)
+        if record is not None:
+            kernel.record_addition(ns, kernel.link(ns, ifname)['index'], ifname, record[0], record[1])
 
     @staticmethod
     def do_delete(kernel, ns, ifname):
         kernel.link_del(ns, ifname, 'cannot delete %s' % link_key(ns, ifname))
+
+    @staticmethod
+    def do_mark(kernel, ns, ifname, mark):
+        kernel.mark_link(ns, ifname, mark, 'cannot mark %s' % link_key(ns, ifname))
 
     @staticmethod
     def do_move(kernel, ns, ifname, to):

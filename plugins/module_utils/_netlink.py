@@ -8,25 +8,23 @@
 # only one that makes system calls on namespaces. Everything above it sees plain dicts
 # and LabnetError.
 #
-# Design (see NETLINK-NOTES):
-# - a namespace is entered in-process with setns(2) on an fd opened WITHOUT O_CREAT,
-#   a netlink socket is opened there and the thread returns at once; the socket stays
-#   bound to that namespace. One socket per namespace per module run, no helper fork.
-# - namespaces are created like iproute2 does: flock on /run/netns, an empty file,
-#   unshare(CLONE_NEWNET) of this thread, bind mount of the thread's netns onto the file,
-#   and setns back. Removal: umount2(MNT_DETACH) + unlink under the same lock.
+# Design (see NETLINK-NOTES): a namespace is entered in-process with setns(2) on an fd
+# opened WITHOUT O_CREAT (_entries.py), a netlink socket is opened there and the thread
+# returns at once; the socket stays bound to that namespace. One socket per namespace per
+# module run, no helper fork. Namespace entries themselves (creation, removal, records)
+# are _entries.py's.
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import ctypes
+import contextlib
 import errno
-import fcntl
 import os
-import stat
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import LabnetError
+from ansible_collections.labnet.netns.plugins.module_utils._entries import (
+    _NEEDS_ROOT, NamespaceEntries, _setns, oserror_message)
 
 PYROUTE2_IMPORT_ERROR = None
 try:
@@ -36,96 +34,18 @@ except ImportError as exc:  # pragma: no cover - exercised by the missing-librar
     NetlinkError = None
     PYROUTE2_IMPORT_ERROR = exc
 
-RUN_DIR = '/run/netns'
-CLONE_NEWNET = 0x40000000
-MS_BIND = 4096
-MS_REC = 16384
-MS_SHARED = 1 << 20
-MNT_DETACH = 2
 IFF_UP = 1
 
-_LIBC = None
 
-
-def _libc():
-    global _LIBC
-    if _LIBC is None:
-        _LIBC = ctypes.CDLL(None, use_errno=True)
-    return _LIBC
-
-
-def _check(ret, what):
-    if ret != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, '%s: %s' % (what, os.strerror(err)))
-
-
-def _setns(fd):
-    _check(_libc().setns(fd, CLONE_NEWNET), 'setns')
-
-
-def _unshare_net():
-    _check(_libc().unshare(CLONE_NEWNET), 'unshare(CLONE_NEWNET)')
-
-
-def _mount(source, target, flags):
-    _check(_libc().mount(source.encode(), target.encode(), b'none', flags, None),
-           'mount %s' % target)
-
-
-def _umount_detach(target):
-    _check(_libc().umount2(target.encode(), MNT_DETACH), 'umount %s' % target)
-
-
-def _bind_new(source, path):
-    """Create the empty file PATH and bind-mount SOURCE onto it; nothing is left on failure."""
-    os.close(os.open(path, os.O_RDONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0))
-    try:
-        _mount(source, path, MS_BIND)
-    except OSError:
-        os.unlink(path)
-        raise
-
-
-_NEEDS_ROOT = '; this needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN) on the target'
-
-
-def _oserror_message(exc):
-    if exc.errno in (errno.EPERM, errno.EACCES):
-        return '%s%s' % (exc, _NEEDS_ROOT)
-    return str(exc)
-
-
-def ns_identity(path):
-    """(st_dev, st_ino) of what PATH resolves to, or None when it cannot be stat'ed."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
-
-
-def netns_path(name):
-    return os.path.join(RUN_DIR, name)
-
-
-class Kernel:
+class Kernel(NamespaceEntries):
     """Access to namespaces and links. One instance per module run; close() at the end."""
 
     def __init__(self):
         if PYROUTE2_IMPORT_ERROR is not None:
             raise LabnetError('pyroute2 is not importable on the target: %s' % PYROUTE2_IMPORT_ERROR)
-        try:
-            self._home_fd = os.open('/proc/thread-self/ns/net', os.O_RDONLY | os.O_CLOEXEC)
-            self._nsfs_dev = os.fstat(self._home_fd).st_dev
-        except OSError as exc:
-            raise LabnetError('cannot open this process\'s network namespace: %s' % _oserror_message(exc))
-        self.home_identity = ns_identity('/proc/thread-self/ns/net')
+        NamespaceEntries.__init__(self)
         self._sockets = {}
-        self._fds = {}
-        self._pid_map = None
 
-    # -- lifecycle -------------------------------------------------------------
     def close(self):
         for sock in self._sockets.values():
             try:
@@ -133,10 +53,7 @@ class Kernel:
             except Exception:  # pylint: disable=broad-except
                 pass
         self._sockets = {}
-        for fd in self._fds.values():
-            os.close(fd)
-        self._fds = {}
-        os.close(self._home_fd)
+        NamespaceEntries.close(self)
 
     def __enter__(self):
         return self
@@ -144,163 +61,11 @@ class Kernel:
     def __exit__(self, *exc):
         self.close()
 
-    # -- namespace entries -----------------------------------------------------
-    def entry_kind(self, name):
-        """What /run/netns/NAME is: 'missing', 'namespace' (nsfs mount), 'symlink'
-        (to a namespace), 'dangling' (symlink to nothing that is a namespace),
-        'file' (a plain file, e.g. left by a crash) or 'other'."""
-        path = netns_path(name)
-        try:
-            lst = os.lstat(path)
-        except OSError as exc:
-            if exc.errno == errno.ENOENT:
-                return 'missing'
-            raise LabnetError('cannot inspect %s: %s' % (path, _oserror_message(exc)))
-        if stat.S_ISLNK(lst.st_mode):
-            try:
-                st = os.stat(path)
-            except OSError:
-                return 'dangling'
-            return 'symlink' if st.st_dev == self._nsfs_dev else 'dangling'
-        if lst.st_dev == self._nsfs_dev:
-            return 'namespace'
-        if stat.S_ISREG(lst.st_mode):
-            return 'file'
-        return 'other'
-
-    def list_entries(self):
-        try:
-            return sorted(os.listdir(RUN_DIR))
-        except OSError as exc:
-            if exc.errno == errno.ENOENT:
-                return []
-            raise LabnetError('cannot list %s: %s' % (RUN_DIR, _oserror_message(exc)))
-
-    def ns_fd(self, name):
-        """An fd of namespace NAME (None = this process's own), opened without O_CREAT."""
-        if name is None:
-            return self._home_fd
-        if name not in self._fds:
-            kind = self.entry_kind(name)
-            if kind not in ('namespace', 'symlink'):
-                raise LabnetError('network namespace %r does not exist (%s is %s)'
-                                  % (name, netns_path(name), 'missing' if kind == 'missing' else 'a %s, not a namespace' % kind))
-            try:
-                self._fds[name] = os.open(netns_path(name), os.O_RDONLY | os.O_CLOEXEC)
-            except OSError as exc:
-                raise LabnetError('cannot open network namespace %r: %s' % (name, _oserror_message(exc)))
-        return self._fds[name]
-
-    def ns_identity(self, name):
-        if name is None:
-            return self.home_identity
-        st = os.fstat(self.ns_fd(name))
-        return (st.st_dev, st.st_ino)
-
     def _forget(self, name):
         sock = self._sockets.pop(name, None)
         if sock is not None:
             sock.close()
-        fd = self._fds.pop(name, None)
-        if fd is not None:
-            os.close(fd)
-
-    def _lock_run_dir(self):
-        try:
-            os.makedirs(RUN_DIR, 0o755)
-        except OSError as exc:
-            if exc.errno != errno.EEXIST:
-                raise LabnetError('cannot create %s: %s' % (RUN_DIR, _oserror_message(exc)))
-        fd = os.open(RUN_DIR, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        return fd
-
-    @staticmethod
-    def _unlock(fd):
-        fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
-
-    def create_netns(self, name):
-        """Create /run/netns/NAME as iproute2 does. Removes a leftover plain file first."""
-        path = netns_path(name)
-        lock = self._lock_run_dir()
-        try:
-            self._make_run_dir_shared()
-            kind = self.entry_kind(name)
-            if kind == 'namespace':
-                return  # made meanwhile by a concurrent run (or `ip netns add`): what was asked for
-            if kind == 'file':
-                os.unlink(path)
-            elif kind != 'missing':
-                raise LabnetError('%s appeared meanwhile (%s); not touching it' % (path, kind))
-            _unshare_net()
-            try:
-                _bind_new('/proc/thread-self/ns/net', path)
-            finally:
-                _setns(self._home_fd)
-        except OSError as exc:
-            raise LabnetError('cannot create network namespace %r: %s' % (name, _oserror_message(exc)))
-        finally:
-            self._unlock(lock)
-
-    @staticmethod
-    def _make_run_dir_shared():
-        try:
-            _mount('', RUN_DIR, MS_SHARED | MS_REC)
-        except OSError as exc:
-            if exc.errno != errno.EINVAL:
-                raise
-            _mount(RUN_DIR, RUN_DIR, MS_BIND | MS_REC)
-            _mount('', RUN_DIR, MS_SHARED | MS_REC)
-
-    def remove_netns(self, name):
-        """Remove the name of a namespace (unmount + unlink); a plain leftover file is unlinked."""
-        lock = self._lock_run_dir()
-        try:
-            self._clear_entry(name)
-        except OSError as exc:
-            raise LabnetError('cannot remove network namespace %r: %s' % (name, _oserror_message(exc)))
-        finally:
-            self._unlock(lock)
-
-    def _clear_entry(self, name):
-        """Under the lock: unmount and unlink /run/netns/NAME, whatever it is."""
-        self._forget(name)
-        path = netns_path(name)
-        kind = self.entry_kind(name)
-        if kind == 'namespace':
-            _umount_detach(path)
-        if kind != 'missing':
-            os.unlink(path)
-
-    def link_entry(self, name, target, bind):
-        """Make /run/netns/NAME point at the namespace TARGET (a /proc/PID/ns/net path):
-        a symlink, or (BIND) a bind mount as `ip netns attach` makes. An existing entry
-        (symlink, bind mount or leftover file) is replaced under the lock."""
-        path = netns_path(name)
-        lock = self._lock_run_dir()
-        try:
-            self._clear_entry(name)
-            if bind:
-                self._make_run_dir_shared()
-                _bind_new(target, path)
-            else:
-                os.symlink(target, path)
-        except OSError as exc:
-            raise LabnetError('cannot link %s to %s: %s' % (path, target, _oserror_message(exc)))
-        finally:
-            self._unlock(lock)
-
-    def pids_in(self, identity):
-        """PIDs of processes whose network namespace is IDENTITY (st_dev, st_ino)."""
-        if self._pid_map is None:
-            self._pid_map = {}
-            for entry in os.listdir('/proc'):
-                if entry.isdigit():
-                    ident = ns_identity('/proc/%s/ns/net' % entry)
-                    if ident is not None:
-                        self._pid_map.setdefault(ident, []).append(int(entry))
-        return sorted(self._pid_map.get(identity, []))
+        NamespaceEntries._forget(self, name)
 
     # -- netlink sockets -------------------------------------------------------
     def ipr(self, name=None):
@@ -316,23 +81,8 @@ class Kernel:
                     if name is not None:
                         _setns(self._home_fd)
             except OSError as exc:
-                raise LabnetError('cannot enter network namespace %r: %s' % (name, _oserror_message(exc)))
+                raise LabnetError('cannot enter network namespace %r: %s' % (name, oserror_message(exc)))
         return self._sockets[name]
-
-    def run_in(self, name, func):
-        """FUNC() with this thread inside namespace NAME (None = this process's own): a
-        process started by FUNC (fork + exec) lives in that namespace."""
-        fd = self.ns_fd(name)
-        if name is None:
-            return func()
-        try:
-            _setns(fd)
-        except OSError as exc:
-            raise LabnetError('cannot enter network namespace %r: %s' % (name, _oserror_message(exc)))
-        try:
-            return func()
-        finally:
-            _setns(self._home_fd)
 
     def call(self, name, what, func, *args, **kwargs):
         """Run a pyroute2 call on namespace NAME's socket, turning errors into LabnetError."""
@@ -346,7 +96,7 @@ class Kernel:
                 errno.errorcode.get(code, code), _NEEDS_ROOT if code in (errno.EPERM, errno.EACCES) else ''),
                 errno=code)
         except OSError as exc:
-            raise LabnetError('%s: %s' % (what, _oserror_message(exc)))
+            raise LabnetError('%s: %s' % (what, oserror_message(exc)))
 
     # -- links -----------------------------------------------------------------
     def links(self, name=None):
@@ -363,9 +113,6 @@ class Kernel:
             out.append({'index': msg['index'], 'address': addr, 'prefixlen': msg['prefixlen'],
                         'family': msg['family'], 'scope': msg['scope']})
         return out
-
-    def same_namespace(self, name, other):
-        return name == other or self.ns_identity(name) == self.ns_identity(other)
 
     def routes(self, name=None):
         """IPv4 and IPv6 routes of the main table of namespace NAME, as plain dicts."""
@@ -422,8 +169,9 @@ class Kernel:
             if exc.errno != errno.ENODEV:
                 raise
 
-    def veth_add(self, name, ifname, peer, peer_ns, what, mtu=None, mac=None, peer_mac=None):
-        """Create a veth pair atomically: PEER is born in PEER_NS with its final name."""
+    def veth_add(self, name, ifname, peer, peer_ns, what, mark, mtu=None, mac=None, peer_mac=None):
+        """Create a veth pair atomically: PEER is born in PEER_NS with its final name. Both
+        ends get MARK (announced first, so a run killed before marking is still recognised)."""
         peer_spec = {'ifname': peer, 'net_ns_fd': self.ns_fd(peer_ns)}
         spec = {'ifname': ifname, 'kind': 'veth'}
         if mtu is not None:
@@ -433,12 +181,17 @@ class Kernel:
         if peer_mac is not None:
             peer_spec['address'] = peer_mac
         spec['peer'] = peer_spec
-        try:
-            self.call(name, what, lambda ipr: ipr.link('add', **spec))
-        except LabnetError as exc:
-            if exc.errno != errno.EEXIST or not self._is_pair(name, ifname, peer, peer_ns):
-                raise
-            # the same pair was made meanwhile by a concurrent run; attributes are set by later steps
+        ends = ((name, ifname), (peer_ns, peer))
+        with self._announced(ends, mark):
+            try:
+                self.call(name, what, lambda ipr: ipr.link('add', **spec))
+            except LabnetError as exc:
+                # the same pair, made meanwhile by a concurrent run of ours, is what was asked for
+                if exc.errno != errno.EEXIST or not self._is_pair(name, ifname, peer, peer_ns) \
+                        or not all(self._ours_or_announced(ns, n, mark) for ns, n in ends):
+                    raise
+            for ns, end in ends:
+                self.mark_link(ns, end, mark, what)
 
     def _is_pair(self, name, ifname, peer, peer_ns):
         end, other = self.link(name, ifname), self.link(peer_ns, peer)
@@ -448,16 +201,41 @@ class Kernel:
             return self.same_namespace(name, peer_ns)
         return self.netnsid(name, peer_ns) == end['link_netnsid']
 
-    def bridge_add(self, name, ifname, what, **attrs):
+    def bridge_add(self, name, ifname, what, mark, **attrs):
+        with self._announced(((name, ifname),), mark):
+            try:
+                self.call(name, what, lambda ipr: ipr.link('add', ifname=ifname, kind='bridge', **attrs))
+            except LabnetError as exc:
+                current = self.link(name, ifname) if exc.errno == errno.EEXIST else None
+                if current is None or current['kind'] != 'bridge' or not self._ours_or_announced(name, ifname, mark):
+                    raise
+                # a bridge of ours made meanwhile by a concurrent run: set what was asked
+                if attrs:
+                    self.call(name, what, lambda ipr: ipr.link('set', index=current['index'], kind='bridge', **attrs))
+            self.mark_link(name, ifname, mark, what)
+
+    def mark_link(self, name, ifname, mark, what):
+        """Give link IFNAME of namespace NAME the ownership mark MARK (its interface alias)."""
+        index = self._index(name, ifname)
+        self.call(name, what, lambda ipr: ipr.link('set', index=index, ifalias=mark))
+        self.link_marked(name, ifname)
+
+    def _ours_or_announced(self, name, ifname, mark):
+        link = self.link(name, ifname)
+        return link is not None and (link['alias'] == mark or self.intent_owner(name, ifname) == mark)
+
+    @contextlib.contextmanager
+    def _announced(self, ends, mark):
+        """Announce links about to be created; on failure the announcements are withdrawn
+        (a SIGKILL leaves them, which is their purpose)."""
+        for ns, ifname in ends:
+            self.announce_link(ns, ifname, mark)
         try:
-            self.call(name, what, lambda ipr: ipr.link('add', ifname=ifname, kind='bridge', **attrs))
-        except LabnetError as exc:
-            current = self.link(name, ifname) if exc.errno == errno.EEXIST else None
-            if current is None or current['kind'] != 'bridge':
-                raise
-            # a bridge of that name was made meanwhile by a concurrent run: set what was asked
-            if attrs:
-                self.call(name, what, lambda ipr: ipr.link('set', index=current['index'], kind='bridge', **attrs))
+            yield
+        except BaseException:
+            for ns, ifname in ends:
+                self.link_marked(ns, ifname)
+            raise
 
     def addr(self, name, action, ifname, address, prefixlen, what):
         index = self._index(name, ifname)
@@ -483,6 +261,7 @@ def _link_dict(msg):
         'master': msg.get_attr('IFLA_MASTER') or None,
         'link': msg.get_attr('IFLA_LINK'),
         'link_netnsid': msg.get_attr('IFLA_LINK_NETNSID'),
+        'alias': msg.get_attr('IFLA_IFALIAS'),
     }
     if kind == 'bridge' and info is not None:
         data = info.get_attr('IFLA_INFO_DATA')

@@ -11,17 +11,19 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    STATE_CHOICES, LabnetError, Op, Plan, Resource, validate_netns_name)
+    OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, Resource, claim, mark_owner,
+    release, validate_netns_name)
 
 
 class NetnsResource(Resource):
     KEY = 'name'
     RESULT_KEY = 'namespaces'
+    DEFAULT_OWNER = 'netns'
     OPTIONS = dict(
         name=dict(type='str'),
         state=dict(type='str', default='present', choices=STATE_CHOICES),
         lo_up=dict(type='bool', default=True),
-        force=dict(type='bool', default=False),
+        **OWNERSHIP_OPTIONS
     )
 
     def validate(self, want):
@@ -33,8 +35,9 @@ class NetnsResource(Resource):
         haves = []
         for want in wants:
             name = want['name']
-            have = {'entry': kernel.entry_kind(name), 'lo_up': None, 'pids': []}
+            have = {'entry': kernel.entry_kind(name), 'lo_up': None, 'pids': [], 'mark': None}
             if have['entry'] in ('namespace', 'symlink'):
+                have['mark'] = kernel.netns_mark(name)
                 lo = kernel.link(name, 'lo')
                 have['lo_up'] = bool(lo and lo['up'])
                 if want['state'] == 'absent' and have['entry'] == 'namespace':
@@ -47,8 +50,9 @@ class NetnsResource(Resource):
 
     # -- apply -------------------------------------------------------------------
     @staticmethod
-    def do_create(kernel, name):
-        kernel.create_netns(name)
+    def do_create(kernel, name, mark):
+        if not kernel.create_netns(name, mark) and kernel.netns_mark(name) != mark:
+            raise LabnetError('namespace %s appeared meanwhile, made by someone else; not taking it over' % name)
 
     @staticmethod
     def do_set_lo(kernel, name, up):
@@ -82,19 +86,27 @@ def plan_netns(want, have):
         if not exists:
             if entry == 'file':
                 before['leftover_file'] = True
-                ops.append(Op('create', 'replace leftover plain file %s with namespace %s' % (path, name), name=name))
+                ops.append(Op('create', 'replace leftover plain file %s with namespace %s' % (path, name), name=name, mark=want['mark']))
             else:
-                ops.append(Op('create', 'create namespace %s' % name, name=name))
+                ops.append(Op('create', 'create namespace %s' % name, name=name, mark=want['mark']))
             lo_now = False
+            mark = want['mark']
         else:
+            mark = have['mark']
+            claim('namespace %s' % name if entry == 'namespace' else '%s (a link to a namespace)' % path, mark, want)
             lo_now = have['lo_up']
         if lo_now != want['lo_up']:
             ops.append(Op('set_lo', 'set lo %s in namespace %s' % ('up' if want['lo_up'] else 'down', name),
                           name=name, up=want['lo_up']))
         after = _state(True, want['lo_up'])
     else:
+        mark = None
         if entry == 'other':
             raise LabnetError('%s is not a file or a namespace; refusing to remove it' % path)
+        if entry in ('namespace', 'symlink') and not release(
+                'namespace %s' % name if entry == 'namespace' else '%s (a link to a namespace)' % path, have['mark'], want):
+            entry = 'kept'
+            mark = have['mark']
         if entry == 'namespace' and have['pids']:
             pids = ', '.join(str(p) for p in have['pids'])
             if not want['force']:
@@ -111,9 +123,11 @@ def plan_netns(want, have):
         elif entry == 'file':
             before['leftover_file'] = True
             ops.append(Op('remove', 'remove leftover plain file %s' % path, name=name))
-        after = _state(False)
+        after = dict(before) if entry == 'kept' else _state(False)
 
-    info = {'name': name, 'path': path}
+    info = {'name': name, 'path': path, 'owner': mark_owner(mark)}
+    if entry == 'kept':
+        info['kept'] = True
     if have['pids']:
         info['pids'] = have['pids']
     return Plan(name, before, after, ops, info)

@@ -13,15 +13,17 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    STATE_CHOICES, LabnetError, Op, Plan, normalize_mac, validate_mtu)
+    OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, claim, is_ours, mark_owner,
+    normalize_mac, release, validate_mtu)
 from ansible_collections.labnet.netns.plugins.module_utils._links import (
     UNKNOWN, LinkCache, LinkResource, PeerFinder, attr_ops, check_ifname,
-    check_namespace, link_key, namespace_option, where)
+    check_namespace, link_key, mark_ops, namespace_option, where)
 
 
 class VethResource(LinkResource):
     KEY = 'name'
     RESULT_KEY = 'veths'
+    DEFAULT_OWNER = 'veth'
     OPTIONS = dict(
         name=dict(type='str'),
         peer=dict(type='str'),
@@ -32,6 +34,7 @@ class VethResource(LinkResource):
         mac=dict(type='str'),
         peer_mac=dict(type='str'),
         up=dict(type='bool', default=True),
+        **OWNERSHIP_OPTIONS
     )
 
     def key(self, want):
@@ -49,7 +52,7 @@ class VethResource(LinkResource):
         want['peer_mac'] = normalize_mac(want['peer_mac'], 'peer_mac')
 
     def read(self, kernel, wants):
-        links = LinkCache(kernel)
+        links = self.link_cache(kernel)
         finder = PeerFinder(kernel, links)
         haves = []
         for want in wants:
@@ -57,7 +60,7 @@ class VethResource(LinkResource):
             if (have['end'] is not None or have['peer'] is not None) and not have['paired']:
                 # one end without its peer, or not a pair: maybe a concurrent run made it after
                 # the dumps above were taken; read this pair again from fresh dumps
-                fresh = LinkCache(kernel)
+                fresh = LinkCache(kernel, assume=links.assume)
                 have = self._read_one(kernel, want, fresh, PeerFinder(kernel, fresh))
             haves.append(have)
         return haves
@@ -66,8 +69,8 @@ class VethResource(LinkResource):
     def _read_one(kernel, want, links, finder):
         ns, pns = want['namespace'], want['peer_namespace']
         absent = want['state'] == 'absent'
-        end = links(ns, missing_ok=absent).get(want['name'])
-        peer = links(pns, missing_ok=absent).get(want['peer'])
+        end = links.get(ns, want['name'], missing_ok=absent)
+        peer = links.get(pns, want['peer'], missing_ok=absent)
         have = {'end': end, 'peer': peer, 'end_peer': None, 'peer_peer': None, 'paired': False}
         if end is not None and end['kind'] == 'veth':
             have['end_peer'] = finder.peer_of(ns, end, hints=(pns, ns))
@@ -83,8 +86,8 @@ class VethResource(LinkResource):
     def plan(self, want, have):
         return plan_veth(want, have)
 
-    def do_create(self, kernel, ns, name, peer, peer_ns, mtu, mac, peer_mac):
-        kernel.veth_add(ns, name, peer, peer_ns, 'cannot create veth %s' % link_key(ns, name),
+    def do_create(self, kernel, ns, name, peer, peer_ns, mark, mtu, mac, peer_mac):
+        kernel.veth_add(ns, name, peer, peer_ns, 'cannot create veth %s' % link_key(ns, name), mark,
                         mtu=mtu, mac=mac, peer_mac=peer_mac)
 
 
@@ -103,6 +106,13 @@ def _state(want, end, peer, end_ns, peer_ns):
     return state
 
 
+def _paired_with(have, is_end):
+    found = have['end_peer'] if is_end else have['peer_peer']
+    if found is None:
+        return 'its peer is not found'
+    return 'paired with %s' % link_key(found[0], found[1]['ifname'])
+
+
 def plan_veth(want, have):
     """Pure planning for one veth pair."""
     ns, name, pns, peer_name = want['namespace'], want['name'], want['peer_namespace'], want['peer']
@@ -116,25 +126,36 @@ def plan_veth(want, have):
 
     if want['state'] == 'absent':
         ops = []
-        if end is not None:
-            ops.append(Op('delete', 'delete veth %s (and its peer)' % key, ns=ns, ifname=name))
-        if peer is not None and not have['paired']:
-            ops.append(Op('delete', 'delete veth %s (and its peer)' % link_key(pns, peer_name), ns=pns, ifname=peer_name))
+        kept = []
+        exact = have['paired']  # exactly the pair the task describes
+        for link, lns, lname in ((end, ns, name), (peer, pns, peer_name)):
+            if link is None or (link is peer and exact):
+                continue
+            what = 'veth %s (%s)' % (link_key(lns, lname), 'paired with %s' % link_key(pns, peer_name) if exact
+                                      else _paired_with(have, link is end))
+            if release(what, link['alias'], want, exact=exact):
+                ops.append(Op('delete', 'delete veth %s (and its peer)' % link_key(lns, lname), ns=lns, ifname=lname))
+            else:
+                kept.append(link)
         before = _state(want, end, peer, ns if end else None, pns if peer else None)
-        return Plan(key, before, {'state': 'absent'}, ops, info)
+        after = dict(before) if kept else {'state': 'absent'}
+        if kept:
+            info.update(kept=True, owner=mark_owner(kept[0]['alias']))
+        return Plan(key, before, after, ops, info)
 
     ops = []
     end_ns, peer_ns = ns, pns
     if end is None and peer is None:
         before = {'state': 'absent'}
         ops.append(Op('create', 'create veth %s with peer %s' % (key, link_key(pns, peer_name)),
-                      ns=ns, name=name, peer=peer_name, peer_ns=pns,
+                      ns=ns, name=name, peer=peer_name, peer_ns=pns, mark=want['mark'],
                       mtu=want['mtu'], mac=want['mac'], peer_mac=want['peer_mac']))
         if want['up']:
             ops.append(Op('set', 'set up %s' % key, ns=ns, ifname=name, attrs={'state': 'up'}))
             ops.append(Op('set', 'set up %s' % link_key(pns, peer_name), ns=pns, ifname=peer_name, attrs={'state': 'up'}))
         after = _state(want, {'up': want['up'], 'mtu': want['mtu'], 'mac': want['mac']},
                        {'up': want['up'], 'mtu': want['mtu'], 'mac': want['peer_mac']}, ns, pns)
+        info['owner'] = mark_owner(want['mark'])
         return Plan(key, before, after, ops, info)
 
     if end is not None and peer is not None:
@@ -168,6 +189,11 @@ def plan_veth(want, have):
         ops.append(Op('move', 'move %s to %s' % (link_key(found_ns, name), where(ns)),
                       ns=found_ns, ifname=name, to=ns))
         end = dict(found, up=False, master=None)
+    found = [(ns, name, end), (pns, peer_name, peer)]
+    foreign = [link for _, _, link in found if not is_ours(link['alias'], want['owner'])]
+    if claim('veth %s (peer %s)' % (key, link_key(pns, peer_name)), (foreign or [end])[0]['alias'], want):
+        ops = mark_ops(found, want['mark']) + ops
+    info['owner'] = mark_owner((foreign or [end])[0]['alias'])
     ops += attr_ops(ns, name, end, up=want['up'], mtu=want['mtu'], mac=want['mac'])
     ops += attr_ops(pns, peer_name, peer, up=want['up'], mtu=want['mtu'], mac=want['peer_mac'])
     after = _state(want, dict(end, up=want['up'], mtu=want['mtu'] or end['mtu'], mac=want['mac'] or end['mac']),

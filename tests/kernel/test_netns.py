@@ -16,7 +16,7 @@ def test_create_four_runs(sandbox):
     real = four_runs(sandbox, 'netns', name='ns1')
     assert real['diff'] == {'before': {'ns1': {'state': 'absent'}},
                             'after': {'ns1': {'state': 'present', 'lo_up': True}}}
-    assert real['namespaces'] == [{'name': 'ns1', 'path': '/run/netns/ns1', 'state': 'present', 'lo_up': True}]
+    assert real['namespaces'] == [{'name': 'ns1', 'path': '/run/netns/ns1', 'owner': 'netns', 'state': 'present', 'lo_up': True}]
     # a real namespace mount, lo up, usable by iproute2
     assert 'ns1' in sandbox.sh('ip netns list')
     assert 'UP' in sandbox.links('ns1')['lo']['flags']
@@ -36,14 +36,26 @@ def test_lo_down_option_and_correction(sandbox):
     assert res['changed'] and 'UP' in sandbox.links('ns1')['lo']['flags']
 
 
-def test_existing_namespace_made_by_iproute2_is_adopted(sandbox):
-    sandbox.sh('ip netns add byip && ip -n byip link set lo up')
-    res = assert_ok(sandbox.module('netns', name='byip'))
-    assert not res['changed']
+def test_existing_namespace_made_by_iproute2_is_refused_unless_adopted(sandbox):
+    sandbox.sh('ip netns add byip')
+    before = sandbox.snapshot()
+    for check in (True, False):
+        assert_failed(sandbox.module('netns', name='byip', check=check), 'namespace byip already exists',
+                      'not made by labnet.netns', 'adopt=true')
+    assert sandbox.snapshot() == before
+    res = assert_ok(sandbox.module('netns', name='byip', adopt=True))
+    assert res['changed'] and res['namespaces'][0]['owner'] is None  # managed, not marked: still the user's
+    assert sandbox.ok('ip -n byip link show lo | grep -q UP')
+    for check in (True, False):
+        assert_failed(sandbox.module('netns', name='byip', state='absent', check=check), 'refusing to remove')
+    res = assert_ok(sandbox.module('netns', name='byip', state='absent', adopt=True))
+    assert not res['changed'] and res['namespaces'][0]['kept'] and sandbox.ok('test -e /run/netns/byip')
+    res = assert_ok(sandbox.module('netns', name='byip', state='absent', force=True))
+    assert res['changed'] and not sandbox.ok('test -e /run/netns/byip')
 
 
 def test_absent_four_runs_and_no_substring_match(sandbox):
-    sandbox.sh('ip netns add ns10 && ip netns add ns1')
+    assert_ok(sandbox.module('netns', items=[{'name': 'ns10'}, {'name': 'ns1'}]))
     real = four_runs(sandbox, 'netns', name='ns1', state='absent')
     assert real['operations'] == ['remove namespace ns1']
     names = sandbox.sh('ip netns list')
@@ -92,7 +104,7 @@ def test_leftover_plain_file_is_not_a_namespace(sandbox):
 
 
 def test_refuses_to_remove_namespace_with_processes(sandbox):
-    sandbox.sh('ip netns add busy')
+    assert_ok(sandbox.module('netns', name='busy'))
     sandbox.spawn(['ip', 'netns', 'exec', 'busy', 'sleep', '600'])
     wait_for(lambda: sandbox.sh('ip netns pids busy').strip())
     pid = int(sandbox.sh('ip netns pids busy').split()[0])
