@@ -85,8 +85,8 @@ def bridge_topology_objects(namespaces, bridge, interface='eth0', bridge_address
         out['veths'].append({'namespace': name, 'name': inner, 'peer': outer})
         out['addresses'].append({'namespace': name, 'interface': inner, 'addresses': [ns['address']]})
         out['ports'].append(outer)
-    if bridge_address:
-        out['addresses'].append({'interface': bridge, 'addresses': [bridge_address]})
+    # always listed: with exclusive, an address removed from the variables goes away too
+    out['addresses'].append({'interface': bridge, 'addresses': [bridge_address] if bridge_address else []})
     return out
 
 

@@ -14,7 +14,7 @@ __metaclass__ = type
 import ipaddress
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, is_ours, parse_interface_address)
+    OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, is_ours, mark_owner, parse_interface_address)
 from ansible_collections.labnet.netns.plugins.module_utils._links import (
     LinkResource, attr_ops, check_ifname, check_namespace,
     link_key, namespace_option, where)
@@ -110,7 +110,8 @@ def plan_address(want, have):
     """Pure planning for the addresses of one interface."""
     ns, ifname = want['namespace'], want['interface']
     key = link_key(ns, ifname)
-    info = {'interface': ifname, 'namespace': ns}
+    info = {'interface': ifname, 'namespace': ns,
+            'owner': mark_owner(have['link']['alias']) if have['link'] is not None else None}
     if have['link'] is None:
         if want['state'] == 'absent':  # gone with its interface (or namespace): nothing to remove
             return Plan(key, {'addresses': []}, {'addresses': []}, [], info)

@@ -117,7 +117,7 @@ def plan_bridge(want, have):
     ns, name = want['namespace'], want['name']
     key = link_key(ns, name)
     bridge = have['bridge']
-    info = {'name': name, 'namespace': ns}
+    info = {'name': name, 'namespace': ns, 'owner': None}
     if bridge is not None and bridge['kind'] != 'bridge':
         raise LabnetError('%s exists in %s and is %s, not a bridge' % (
             name, where(ns), 'a ' + bridge['kind'] if bridge['kind'] else 'a plain device'))

@@ -139,8 +139,9 @@ def plan_veth(want, have):
                 kept.append(link)
         before = _state(want, end, peer, ns if end else None, pns if peer else None)
         after = dict(before) if kept else {'state': 'absent'}
+        info['owner'] = mark_owner(kept[0]['alias']) if kept else None
         if kept:
-            info.update(kept=True, owner=mark_owner(kept[0]['alias']))
+            info['kept'] = True
         return Plan(key, before, after, ops, info)
 
     ops = []

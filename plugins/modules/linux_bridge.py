@@ -93,8 +93,18 @@ options:
       exclusive_ports:
         description: As the top-level O(exclusive_ports).
         type: bool
+      owner:
+        description: As the top-level O(owner).
+        type: str
+      adopt:
+        description: As the top-level O(adopt).
+        type: bool
+      force:
+        description: As the top-level O(force).
+        type: bool
 extends_documentation_fragment:
   - labnet.netns.common
+  - labnet.netns.common.ownership
   - labnet.netns.common.namespace
 author:
   - labnet.netns developers (@labnet)
@@ -121,6 +131,18 @@ bridges:
   type: list
   elements: dict
   contains:
+    owner:
+      description:
+        - Who made the object, from its ownership mark (the O(owner) of the run that created it);
+          null when the collection did not make it (an adopted object, or an object that is absent).
+      type: str
+      returned: success
+      sample: bridge_topology/br0
+    kept:
+      description: With O(state=absent) and O(adopt=true), the object is not ours and was left in place.
+      type: bool
+      returned: when an object that is not ours was kept
+      sample: true
     name:
       description: Name of the bridge.
       type: str
@@ -154,6 +176,14 @@ bridges:
       description: MTU; only when O(mtu) was given.
       type: int
       sample: 1500
+assumed:
+  description:
+    - Check mode only. What the plan assumed an earlier task of the play would have created
+      (a missing namespace planned as empty, a missing interface planned as new); each is also a warning.
+  returned: in check mode, when something was assumed
+  type: list
+  elements: str
+  sample: ["namespace net0 does not exist: planned as an empty namespace (an earlier task would create it)"]
 operations:
   description: The changes made (in check mode, that would be made), in order.
   returned: always

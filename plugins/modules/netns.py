@@ -27,8 +27,9 @@ options:
   state:
     description:
       - V(present) creates the namespace if needed and corrects the state of C(lo).
-      - V(absent) removes the name. It refuses when processes still run in the namespace,
-        unless O(force=true).
+      - V(absent) removes the name of a namespace that is ours. It refuses when processes still run in the
+        namespace, unless O(force=true); the namespace and its interfaces then live on, unnamed, until the
+        last process exits, and the returned operation says so.
     type: str
     choices: [present, absent]
     default: present
@@ -39,13 +40,6 @@ options:
       - V(false) sets it down.
     type: bool
     default: true
-  force:
-    description:
-      - With O(state=absent), remove the name even when processes still run in the namespace.
-        The namespace and its interfaces then live on, unnamed, until the last process exits;
-        the returned operation says so.
-    type: bool
-    default: false
   items:
     description:
       - Many namespaces in one task. Each entry takes the options above; top-level options are
@@ -66,8 +60,15 @@ options:
       force:
         description: As the top-level O(force).
         type: bool
+      owner:
+        description: As the top-level O(owner).
+        type: str
+      adopt:
+        description: As the top-level O(adopt).
+        type: bool
 extends_documentation_fragment:
   - labnet.netns.common
+  - labnet.netns.common.ownership
 author:
   - labnet.netns developers (@labnet)
 '''
@@ -99,6 +100,18 @@ namespaces:
   type: list
   elements: dict
   contains:
+    owner:
+      description:
+        - Who made the object, from its ownership mark (the O(owner) of the run that created it);
+          null when the collection did not make it (an adopted object, or an object that is absent).
+      type: str
+      returned: success
+      sample: bridge_topology/br0
+    kept:
+      description: With O(state=absent) and O(adopt=true), the object is not ours and was left in place.
+      type: bool
+      returned: when an object that is not ours was kept
+      sample: true
     name:
       description: Name of the namespace.
       type: str
@@ -121,6 +134,14 @@ namespaces:
       elements: int
       returned: when processes run in a namespace with O(state=absent)
       sample: [4242]
+assumed:
+  description:
+    - Check mode only. What the plan assumed an earlier task of the play would have created
+      (a missing namespace planned as empty, a missing interface planned as new); each is also a warning.
+  returned: in check mode, when something was assumed
+  type: list
+  elements: str
+  sample: ["namespace net0 does not exist: planned as an empty namespace (an earlier task would create it)"]
 operations:
   description: The changes made (in check mode, the changes that would be made), in order.
   returned: always
