@@ -130,6 +130,7 @@ def plan_address(want, have):
         final.remove(addr)
 
     if want['state'] == 'present':
+        adds = []
         for addr in want['addresses']:
             old = by_ip.get(addr.ip)
             if old == addr:
@@ -139,12 +140,16 @@ def plan_address(want, have):
                     raise LabnetError('address %s on %s was not added by %s; refusing to replace it with %s '
                                       '(set force=true to replace it)' % (old, key, want['mark'], addr))
                 remove(old)
-            ops.append(_addr_op(ns, ifname, 'add', addr, record=added))
-            final.append(addr)
+            adds.append(addr)
         if want['exclusive']:
             for addr in current:
                 if _managed(addr) and addr not in want['addresses'] and addr in final and (mine(addr) or want['force']):
                     remove(addr)
+        # removals first: deleting a primary IPv4 address also deletes the secondary ones of its
+        # subnet, so an address added before the old one is removed would vanish with it
+        for addr in adds:
+            ops.append(_addr_op(ns, ifname, 'add', addr, record=added))
+            final.append(addr)
         ops += attr_ops(ns, ifname, have['link'], up=want['up'])
         up_after = want['up']
     else:

@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, Resource, claim, mark_owner,
+    OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, Resource, claim, is_ours, mark_owner,
     release, validate_netns_name)
 
 
@@ -35,11 +35,13 @@ class NetnsResource(Resource):
         haves = []
         for want in wants:
             name = want['name']
-            have = {'entry': kernel.entry_kind(name), 'lo_up': None, 'pids': [], 'mark': None}
+            have = {'entry': kernel.entry_kind(name), 'lo_up': None, 'pids': [], 'mark': None, 'additions': {}}
             if have['entry'] in ('namespace', 'symlink'):
                 have['mark'] = kernel.netns_mark(name)
                 lo = kernel.link(name, 'lo')
                 have['lo_up'] = bool(lo and lo['up'])
+                if lo and not is_ours(have['mark'], want['owner']):
+                    have['additions'] = kernel.additions(name, lo)  # lo set up by us in a namespace not ours
                 if want['state'] == 'absent' and have['entry'] == 'namespace':
                     have['pids'] = kernel.pids_in(kernel.ns_identity(name))
             haves.append(have)
@@ -55,12 +57,30 @@ class NetnsResource(Resource):
             raise LabnetError('namespace %s appeared meanwhile, made by someone else; not taking it over' % name)
 
     @staticmethod
-    def do_set_lo(kernel, name, up):
+    def do_set_lo(kernel, name, up, record=None):
+        lo = kernel.link(name, 'lo')
+        had_v4 = any(a['index'] == lo['index'] and a['address'] == '127.0.0.1' for a in kernel.addresses(name)) \
+            if record is not None else True
         kernel.link_set(name, 'lo', 'cannot set lo %s' % ('up' if up else 'down'), state='up' if up else 'down')
+        if record is None:
+            return
+        if up:  # the kernel adds 127.0.0.1/8 when lo comes up, and keeps it when lo goes down
+            kernel.record_addition(name, lo['index'], 'lo', _LO_UP, record)
+            if not had_v4:
+                kernel.record_addition(name, lo['index'], 'lo', _LO_ADDR, record)
+            return
+        if kernel.additions(name, lo).get(_LO_ADDR) == kernel.additions(name, lo).get(_LO_UP) and had_v4:
+            kernel.addr(name, 'del', 'lo', '127.0.0.1', 8, 'cannot remove 127.0.0.1/8 from lo in namespace %s' % name)
+        kernel.record_addition(name, lo['index'], 'lo', _LO_UP, None)
+        kernel.record_addition(name, lo['index'], 'lo', _LO_ADDR, None)
 
     @staticmethod
     def do_remove(kernel, name):
         kernel.remove_netns(name)
+
+
+_LO_UP = 'set up'
+_LO_ADDR = '127.0.0.1/8'
 
 
 def _state(present, lo_up=None):
@@ -93,11 +113,13 @@ def plan_netns(want, have):
             mark = want['mark']
         else:
             mark = have['mark']
-            claim('namespace %s' % name if entry == 'namespace' else '%s (a link to a namespace)' % path, mark, want)
+            ours = claim('namespace %s' % name if entry == 'namespace' else '%s (a link to a namespace)' % path, mark, want)
             lo_now = have['lo_up']
         if lo_now != want['lo_up']:
+            # in a namespace that is not ours, lo brought up by us is recorded, and set down again on teardown
+            record = None if not exists or ours else (want['mark'] if want['lo_up'] else False)
             ops.append(Op('set_lo', 'set lo %s in namespace %s' % ('up' if want['lo_up'] else 'down', name),
-                          name=name, up=want['lo_up']))
+                          name=name, up=want['lo_up'], record=record))
         after = _state(True, want['lo_up'])
     else:
         mark = None
@@ -107,6 +129,9 @@ def plan_netns(want, have):
                 'namespace %s' % name if entry == 'namespace' else '%s (a link to a namespace)' % path, have['mark'], want):
             entry = 'kept'
             mark = have['mark']
+            if have['lo_up'] and have['additions'].get(_LO_UP) == want['mark']:
+                ops.append(Op('set_lo', 'set lo down in namespace %s (set up by %s)' % (name, want['mark']),
+                              name=name, up=False, record=False))
         if entry == 'namespace' and have['pids']:
             pids = ', '.join(str(p) for p in have['pids'])
             if not want['force']:
@@ -123,7 +148,7 @@ def plan_netns(want, have):
         elif entry == 'file':
             before['leftover_file'] = True
             ops.append(Op('remove', 'remove leftover plain file %s' % path, name=name))
-        after = dict(before) if entry == 'kept' else _state(False)
+        after = _state(True, False if ops else have['lo_up']) if entry == 'kept' else _state(False)
 
     info = {'name': name, 'path': path, 'owner': mark_owner(mark)}
     if entry == 'kept':
