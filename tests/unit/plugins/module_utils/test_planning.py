@@ -26,11 +26,12 @@ def texts(plan):
 # -- netns ----------------------------------------------------------------------------
 
 def ns_want(**kw):
-    return dict(dict(name='n', state='present', lo_up=True, force=False), **kw)
+    return dict(dict(name='n', state='present', lo_up=True, owner=None, adopt=False, force=False,
+                     mark='labnet.netns:netns'), **kw)
 
 
-def ns_have(entry='missing', lo_up=None, pids=()):
-    return {'entry': entry, 'lo_up': lo_up, 'pids': list(pids)}
+def ns_have(entry='missing', lo_up=None, pids=(), mark='labnet.netns:netns'):
+    return {'entry': entry, 'lo_up': lo_up, 'pids': list(pids), 'mark': mark, 'additions': {}}
 
 
 @pytest.mark.parametrize('want, have, expected', [
@@ -72,12 +73,14 @@ def test_plan_netns_diff():
 
 def veth_want(**kw):
     return dict(dict(name='a', peer='b', namespace='x', peer_namespace='y', state='present',
-                     mtu=None, mac=None, peer_mac=None, up=True), **kw)
+                     mtu=None, mac=None, peer_mac=None, up=True, owner=None, adopt=False, force=False,
+                     mark='labnet.netns:veth'), **kw)
 
 
-def link(ifname, kind='veth', index=5, up=True, mtu=1500, mac='02:00:00:00:00:01', master=None):
+def link(ifname, kind='veth', index=5, up=True, mtu=1500, mac='02:00:00:00:00:01', master=None,
+         alias='labnet.netns:veth'):
     return dict(ifname=ifname, kind=kind, index=index, up=up, mtu=mtu, mac=mac, master=master,
-                link=None, link_netnsid=None)
+                link=None, link_netnsid=None, alias=alias)
 
 
 def veth_have(end=None, peer=None, paired=False, end_peer=None, peer_peer=None):
@@ -135,7 +138,8 @@ def test_plan_veth_absent():
 
 def br_want(**kw):
     return dict(dict(name='br0', namespace=None, state='present', stp=None, forward_delay=None, mtu=None,
-                     up=True, ports=None, exclusive_ports=False), **kw)
+                     up=True, ports=None, exclusive_ports=False, owner=None, adopt=False, force=False,
+                     mark='labnet.netns:linux_bridge'), **kw)
 
 
 def test_plan_bridge_create_with_ports_mtu_last():
@@ -176,13 +180,15 @@ def test_plan_bridge_errors(have, fragment):
 # -- address ----------------------------------------------------------------------------
 
 def addr_want(addresses, **kw):
-    want = dict(dict(interface='eth0', namespace='n', addresses=addresses, state='present', exclusive=False, up=True), **kw)
+    want = dict(dict(interface='eth0', namespace='n', addresses=addresses, state='present', exclusive=False, up=True,
+                     owner=None, adopt=False, force=False, mark='labnet.netns:netns_address'), **kw)
     AddressResource().validate(want)
     return want
 
 
 def addr_have(*addresses, **kw):
-    return {'link': link('eth0', up=kw.get('up', True)), 'addresses': [ipaddress.ip_interface(a) for a in addresses]}
+    return {'link': link('eth0', up=kw.get('up', True)), 'addresses': [ipaddress.ip_interface(a) for a in addresses],
+            'ours': kw.get('ours', True), 'additions': kw.get('additions', {})}
 
 
 @pytest.mark.parametrize('want, have, expected', [
@@ -208,10 +214,45 @@ def test_plan_address_exclusive_keeps_link_local():
 def test_plan_address_absent():
     plan = plan_address(addr_want(['10.0.1.1/24', '10.0.2.1/24'], state='absent'), addr_have('10.0.1.1/24'))
     assert texts(plan) == ['remove address 10.0.1.1/24 from n/eth0']
-    gone = plan_address(addr_want(['10.0.1.1/24'], state='absent'), {'link': None, 'addresses': []})
+    gone = plan_address(addr_want(['10.0.1.1/24'], state='absent'), {'link': None, 'addresses': [], 'ours': True, 'additions': {}})
     assert texts(gone) == []
 
 
 def test_plan_address_missing_interface_is_an_error_when_present():
     with pytest.raises(LabnetError, match='interface eth0 does not exist in namespace n'):
-        plan_address(addr_want(['10.0.1.1/24']), {'link': None, 'addresses': []})
+        plan_address(addr_want(['10.0.1.1/24']), {'link': None, 'addresses': [], 'ours': True, 'additions': {}})
+
+
+# -- ownership ----------------------------------------------------------------------------
+
+def test_plan_refuses_to_take_over_or_remove_what_is_not_ours():
+    foreign = link('br0', kind='bridge', index=9, alias=None)
+    have = {'bridge': dict(foreign, stp=None, forward_delay=None), 'attached': [], 'ports': {}}
+    for state, fragment in (('present', 'refusing to take it over'), ('absent', 'refusing to remove it')):
+        with pytest.raises(LabnetError) as err:
+            plan_bridge(br_want(state=state), have)
+        assert fragment in err.value.msg and 'no labnet.netns ownership mark' in err.value.msg
+    assert texts(plan_bridge(br_want(state='absent', adopt=True), have)) == []
+    assert texts(plan_bridge(br_want(state='absent', force=True), have)) == ['delete bridge br0 (its ports stay, detached)']
+    # adopt wins over force: what is not ours stays
+    assert texts(plan_bridge(br_want(state='absent', adopt=True, force=True), have)) == []
+    with pytest.raises(LabnetError, match='marked as made by team'):
+        plan_netns(ns_want(owner='other'), ns_have('namespace', True, mark='labnet.netns:team'))
+
+
+def test_plan_veth_absent_exact_pair_or_refusal():
+    mine = veth_have(link('a', alias=None), link('b', alias=None), paired=True)
+    assert texts(plan_veth(veth_want(state='absent'), mine)) == ['delete veth x/a (and its peer)']
+    other = veth_have(link('a', alias=None), None, end_peer=('x', link('c')))
+    with pytest.raises(LabnetError, match='paired with x/c'):
+        plan_veth(veth_want(state='absent'), other)
+
+
+def test_plan_address_on_interface_not_ours():
+    have = addr_have('10.0.1.1/24', '10.0.9.9/24', ours=False, additions={'10.0.9.9/24': 'labnet.netns:netns_address'})
+    plan = plan_address(addr_want(['10.0.2.1/24'], exclusive=True), have)
+    # only what we added is removed; ours is recorded when added
+    assert texts(plan) == ['remove address 10.0.9.9/24 from n/eth0', 'add address 10.0.2.1/24 to n/eth0']
+    assert plan.ops[1].args['record'] == 'labnet.netns:netns_address'
+    with pytest.raises(LabnetError, match='refusing to replace'):
+        plan_address(addr_want(['10.0.1.1/16']), have)
