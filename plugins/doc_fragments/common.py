@@ -58,7 +58,7 @@ options:
       - Omitted, objects are marked with the module's name, and any object marked by this collection
         counts as ours. Given (as the role does, with C(bridge_topology/BRIDGE)), only objects with
         exactly that mark count as ours.
-      - 1-100 characters of letters, digits and C(_ . : / @ + = -).
+      - 1-100 printable characters without white space, quotes or backslashes.
     type: str
   adopt:
     description:

@@ -106,17 +106,17 @@ def parse_interface_address(text):
 # namespace entries in a record keyed by the namespace's identity (see _netlink.py).
 
 MARK_PREFIX = 'labnet.netns:'
-_OWNER_RE = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.:/@+=-]{0,99}$')
+_OWNER_RE = re.compile(r'^[^\s"\'\\]{1,100}$')
 
 
 def validate_owner(owner, what='owner'):
-    """An owner is 1-100 characters: letters, digits and _ . : / @ + = - (no white space,
-    no quotes), so that it can stand in an interface alias and an iptables comment."""
+    """An owner is 1-100 characters without white space, quotes or backslashes, so that it can
+    stand in an interface alias and, unquoted and unescaped, in an iptables comment."""
     if owner is None:
         return None
-    if not isinstance(owner, str) or not _OWNER_RE.match(owner):
-        raise LabnetError('%s %r must be 1-100 characters of letters, digits and _ . : / @ + = -, '
-                          'starting with a letter or digit' % (what, owner))
+    if not isinstance(owner, str) or not _OWNER_RE.match(owner) or not owner.isprintable():
+        raise LabnetError('%s %r must be 1-100 printable characters without white space, quotes or '
+                          'backslashes' % (what, owner))
     return owner
 
 

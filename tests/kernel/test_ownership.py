@@ -175,7 +175,7 @@ def test_owner_marks_and_other_owners(sandbox):
                                    adopt=True))
     assert not res['changed'] and res['veths'][0]['kept'] and res['veths'][0]['owner'] == 'team/one'
     assert_ok(sandbox.module('veth', name='v0', peer='v1', peer_namespace='a'))
-    for bad in ('', 'a b', 'x' * 101, 'quote"', '-lead'):
+    for bad in ('', 'a b', 'x' * 101, 'quote"', 'back\\slash', 'tab\t'):
         assert_failed(sandbox.module('netns', name='b', owner=bad), 'owner')
     assert not sandbox.ok('test -e /run/netns/b')
     # a record outlives nothing: the user re-creates the name, and it is not ours
@@ -199,3 +199,27 @@ def test_stale_container_link_record_does_not_remove_the_users_namespace(sandbox
     before = sandbox.snapshot()
     assert_failed(sandbox.module('container_netns_link', name='clink', state='absent'), 'did not make')
     assert sandbox.snapshot() == before and 'mine' in sandbox.links('clink')
+
+
+def test_bad_role_variables_change_nothing_and_list_every_problem(sandbox, tmp_path):
+    fixture = user_objects(sandbox)
+    bad = {'bridge_topology_bridge': 'br+',
+           'bridge_topology_namespaces': [{'name': 'a-long-namespace', 'address': '10.0.1.1/24'},
+                                          {'name': 'b', 'address': '10.0.1.1/24'},
+                                          {'name': 'c', 'address': '10.0.1.0/24'}]}
+    for extra in ([], ['--check'], ['-e', 'bridge_topology_state=absent']):
+        _, out = run_role(sandbox, tmp_path, bad, *extra, expect_ok=False)
+        assert '4 problem(s) in the variables; nothing was changed' in out, out[-3000:]
+        for fragment in ('bridge_topology_bridge', "veth-a-long-namespace", 'is also', 'network address'):
+            assert fragment in out
+        unchanged(sandbox, fixture)
+
+
+def test_bridge_named_with_regex_characters_builds_and_tears_down(sandbox, tmp_path):
+    empty = sandbox.snapshot()
+    lab = {'bridge_topology_bridge': 'br.(0)', 'bridge_topology_namespaces': [
+        {'name': 'x0', 'address': '10.0.1.1/24'}, {'name': 'x1', 'address': '10.0.1.2/24'}]}
+    assert run_role(sandbox, tmp_path, lab)[0] > 0
+    assert sandbox.ok('ip netns exec x0 ping -c1 -W2 10.0.1.2')
+    run_role(sandbox, tmp_path, dict(lab, bridge_topology_state='absent'))
+    assert sandbox.snapshot() == empty

@@ -11,7 +11,7 @@ import pytest
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.labnet.netns.plugins.filter.topology import bridge_topology_objects
+from ansible_collections.labnet.netns.plugins.filter.topology import bridge_topology_objects, bridge_topology_problems
 
 
 def test_seed001_topology():
@@ -33,3 +33,49 @@ def test_custom_names_and_bridge_address():
 def test_bad_topology(bad):
     with pytest.raises(AnsibleFilterError):
         bridge_topology_objects(bad, 'br0')
+
+
+# -- the role's variables, checked before anything changes ------------------------------------
+DEFAULT = [{'name': 'net0', 'address': '10.0.1.1/24'}, {'name': 'net1', 'address': '10.0.1.2/24'}]
+
+
+@pytest.mark.parametrize('namespaces, kwargs', [
+    (DEFAULT, {}),
+    ([{'name': 'réseau', 'address': '2001:db8::1/64'}], {}),
+    ([{'name': 'a' * 40, 'address': '10.0.0.1/31', 'host_interface': 'x' * 15}], {}),
+    ([{'name': 'n', 'address': '10.0.0.1/24', 'interface': 'e' * 15}], {'bridge_address': '10.0.0.254/24', 'mtu': 9000}),
+    (DEFAULT, {'state': 'absent', 'bridge': 'br.0'}),
+])
+def test_good_variables_have_no_problem(namespaces, kwargs):
+    args = dict(dict(bridge='br0'), **kwargs)
+    assert bridge_topology_problems(namespaces, **args) == []
+
+
+@pytest.mark.parametrize('namespaces, kwargs, fragment', [
+    ([], {}, 'bridge_topology_namespaces is empty'),
+    ('net0', {}, 'must be a list'),
+    ([{'name': 'a-very-long-name', 'address': '10.0.1.1/24'}], {}, "the host end 'veth-a-very-long-name'"),
+    ([{'name': 'n', 'address': '10.0.1.1'}], {}, 'CIDR'),
+    ([{'name': 'n', 'address': '10.0.1.0/24'}], {}, 'network address'),
+    ([{'name': 'n', 'address': '10.0.1.1/24'}, {'name': 'n', 'address': '10.0.1.2/24'}], {}, 'listed twice'),
+    ([{'name': 'n', 'address': '10.0.1.1/24'}, {'name': 'm', 'address': '10.0.1.1/16'}], {}, 'is also'),
+    (DEFAULT, {'bridge_address': '10.0.1.1/24'}, 'is also bridge_topology_bridge_address'),
+    ([{'name': 'n', 'address': '10.0.1.1/24', 'host_interface': 'br0'}], {}, "host interface 'br0' is also"),
+    (DEFAULT, {'bridge': 'br+'}, 'pattern'),
+    (DEFAULT, {'bridge': 'br*0'}, 'pattern'),
+    (DEFAULT, {'bridge': '!br'}, 'negation'),
+    (DEFAULT, {'bridge': 'br 0'}, 'white space'),
+    (DEFAULT, {'mtu': 20}, 'out of range'),
+    (DEFAULT, {'state': 'gone'}, 'present or absent'),
+    ([{'name': 'n/x', 'address': '10.0.1.1/24', 'host_interface': 'h'}], {}, '"/"'),
+    ([{'name': 'n', 'address': '10.0.1.1/24', 'colour': 'red'}], {}, 'unknown key'),
+])
+def test_each_bad_variable_is_named(namespaces, kwargs, fragment):
+    problems = bridge_topology_problems(namespaces, **dict(dict(bridge='br0'), **kwargs))
+    assert any(fragment in p for p in problems), problems
+
+
+def test_every_problem_is_listed_at_once():
+    problems = bridge_topology_problems([{'name': 'ok', 'address': 'x'}, {'name': 'n' * 20, 'address': '10.0.1.1/24'}, 7],
+                                        'br+', mtu=1)
+    assert len(problems) == 5, problems
