@@ -53,7 +53,7 @@ options:
   owner:
     description:
       - Who makes the objects. Every object the module creates carries the mark C(labnet.netns:OWNER),
-        kept by the kernel with the object (links: their interface alias; namespaces: a record under
+        kept by the kernel with the object (for links their interface alias, for namespaces a record under
         C(/run/labnet-netns) keyed by the namespace's identity, not its name), and gone with it.
       - Omitted, objects are marked with the module's name, and any object marked by this collection
         counts as ours. Given (as the role does, with C(bridge_topology/BRIDGE)), only objects with
@@ -84,4 +84,3 @@ notes:
     with O(adopt) or O(force). A link created by a run that was killed before it could mark it is still
     recognised through an intent record under C(/run/labnet-netns/intents)."
 '''
-

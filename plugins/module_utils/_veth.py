@@ -131,8 +131,8 @@ def plan_veth(want, have):
         for link, lns, lname in ((end, ns, name), (peer, pns, peer_name)):
             if link is None or (link is peer and exact):
                 continue
-            what = 'veth %s (%s)' % (link_key(lns, lname), 'paired with %s' % link_key(pns, peer_name) if exact
-                                      else _paired_with(have, link is end))
+            paired = 'paired with %s' % link_key(pns, peer_name) if exact else _paired_with(have, link is end)
+            what = 'veth %s (%s)' % (link_key(lns, lname), paired)
             if release(what, link['alias'], want, exact=exact):
                 ops.append(Op('delete', 'delete veth %s (and its peer)' % link_key(lns, lname), ns=lns, ifname=lname))
             else:
