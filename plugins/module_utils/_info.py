@@ -37,7 +37,7 @@ def classify(kernel, name):
         if pattern.match(name):
             info['owner'] = owner
     if marker:
-        info['owner'] = 'labnet.netns.container_netns_link'
+        info['owner'] = 'container_netns_link'
         info['container'] = {'name': marker.get('container'), 'runtime': marker.get('runtime'),
                              'pid': marker.get('pid'), 'mode': marker.get('mode')}
     if entry == 'file':

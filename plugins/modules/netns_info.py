@@ -16,8 +16,8 @@ description:
     (name, kind, state, MTU, MAC, master bridge, veth peer with the peer's namespace), addresses and routes.
   - Classifies entries as plain namespaces, container links (and for which container and PID), or stale
     entries (a dangling symlink, a symlink whose PID was reused, a bind mount of a gone process's
-    namespace, a leftover plain file). Entries of other tools, such as Podman's C(netns-UUID), are
-    marked with their owner.
+    namespace, a leftover plain file). Each entry and link says who made it (its C(owner)):
+    this collection's ownership marks, or another tool such as Podman (C(netns-UUID)).
   - Lists the host's bridges with their ports, so a topology reads end to end. For example, namespace
     eth0 -> veth peer -> bridge port -> bridge.
   - Renders the topology as Graphviz DOT and as Mermaid text.
@@ -87,7 +87,10 @@ namespaces:
       description: Why the entry is stale; null when it is not.
       type: str
     owner:
-      description: V(labnet.netns.container_netns_link), V(podman) or V(cni) for entries of those tools; null otherwise.
+      description:
+        - Who made the namespace. For a namespace this collection made, the owner of its ownership mark
+          (for example V(netns) or V(bridge_topology/br0)); V(container_netns_link) for a container link of this
+          collection; V(podman) or V(cni) for entries of those tools; null otherwise (for example C(ip netns add)).
       type: str
     container:
       description: For container links, the container, runtime, PID and mode as far as known.
@@ -134,6 +137,9 @@ host:
           type: str
         master:
           description: The bridge this link is a port of; null when none.
+          type: str
+        owner:
+          description: The owner named in the link's ownership mark (its interface alias); null when the collection did not make it.
           type: str
         addresses:
           description: Addresses in CIDR form.
