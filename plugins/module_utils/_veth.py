@@ -191,7 +191,7 @@ def plan_veth(want, have):
                       ns=found_ns, ifname=name, to=ns))
         end = dict(found, up=False, master=None)
     found = [(ns, name, end), (pns, peer_name, peer)]
-    foreign = [link for _, _, link in found if not is_ours(link['alias'], want['owner'])]
+    foreign = [item[2] for item in found if not is_ours(item[2]['alias'], want['owner'])]
     if claim('veth %s (peer %s)' % (key, link_key(pns, peer_name)), (foreign or [end])[0]['alias'], want):
         ops = mark_ops(found, want['mark']) + ops
     info['owner'] = mark_owner((foreign or [end])[0]['alias'])

@@ -56,7 +56,7 @@ def unchanged(sandbox, fixture):
 def test_role_refuses_the_users_objects_and_teardown_leaves_them(sandbox, tmp_path):
     fixture = user_objects(sandbox)
     # default variables: net1 is the user's namespace; the first task refuses, nothing changes
-    _, out = run_role(sandbox, tmp_path, {}, expect_ok=False)
+    out = run_role(sandbox, tmp_path, {}, expect_ok=False)[1]
     assert 'namespace net1 already exists and was not made by owner bridge_topology/br0' in out
     assert 'bridge_topology_adopt' in out or 'adopt=true' in out
     unchanged(sandbox, fixture)
@@ -66,13 +66,13 @@ def test_role_refuses_the_users_objects_and_teardown_leaves_them(sandbox, tmp_pa
     # colliding variables: a host end named like the user's veth, the user's bridge
     lab = {'bridge_topology_namespaces': [{'name': 'lab0', 'address': '10.0.1.1/24', 'host_interface': 'veth-net0'},
                                           {'name': 'lab1', 'address': '10.0.1.2/24'}]}
-    _, out = run_role(sandbox, tmp_path, lab, expect_ok=False)
+    out = run_role(sandbox, tmp_path, lab, expect_ok=False)[1]
     assert 'veth-net0 exists but is paired with mine0' in out
     run_role(sandbox, tmp_path, dict(lab, bridge_topology_state='absent'))
     unchanged(sandbox, fixture)
     # only the bridge collides: refused at the bridge; teardown removes what was made before it
     lab = {'bridge_topology_namespaces': [{'name': 'lab0', 'address': '10.0.1.1/24'}]}
-    _, out = run_role(sandbox, tmp_path, lab, expect_ok=False)
+    out = run_role(sandbox, tmp_path, lab, expect_ok=False)[1]
     assert 'bridge br0 already exists and was not made by owner bridge_topology/br0' in out
     run_role(sandbox, tmp_path, dict(lab, bridge_topology_state='absent'))
     unchanged(sandbox, fixture)
@@ -186,7 +186,7 @@ def test_owner_marks_and_other_owners(sandbox):
 def test_stale_container_link_record_does_not_remove_the_users_namespace(sandbox):
     child = sandbox.spawn(['unshare', '--net', 'sleep', '600'])
     pid = None
-    for _ in range(100):
+    for _attempt in range(100):
         out = sandbox.sh("pgrep -f 'sleep 600' | head -n 1 || true").strip()
         if out and sandbox.ok('test "$(readlink /proc/%s/ns/net)" != "$(readlink /proc/self/ns/net)"' % out):
             pid = int(out)
@@ -208,7 +208,7 @@ def test_bad_role_variables_change_nothing_and_list_every_problem(sandbox, tmp_p
                                           {'name': 'b', 'address': '10.0.1.1/24'},
                                           {'name': 'c', 'address': '10.0.1.0/24'}]}
     for extra in ([], ['--check'], ['-e', 'bridge_topology_state=absent']):
-        _, out = run_role(sandbox, tmp_path, bad, *extra, expect_ok=False)
+        out = run_role(sandbox, tmp_path, bad, *extra, expect_ok=False)[1]
         assert '4 problem(s) in the variables; nothing was changed' in out, out[-3000:]
         for fragment in ('bridge_topology_bridge', "veth-a-long-namespace", 'is also', 'network address'):
             assert fragment in out
