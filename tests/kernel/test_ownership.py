@@ -81,7 +81,7 @@ def test_role_refuses_the_users_objects_and_teardown_leaves_them(sandbox, tmp_pa
 def test_role_adopts_when_asked_and_teardown_takes_back_only_its_additions(sandbox, tmp_path):
     fixture = user_objects(sandbox, veth=False)
     lab = {'bridge_topology_adopt': True, 'bridge_topology_bridge_address': '10.0.1.254/24'}
-    changed, _ = run_role(sandbox, tmp_path, lab)
+    changed = run_role(sandbox, tmp_path, lab)[0]
     assert changed > 0
     for src, dst in (('net0', '10.0.1.2'), ('net1', '10.0.1.3'), ('net2', '10.0.1.254')):
         assert sandbox.ok('ip netns exec %s ping -c1 -W2 %s' % (src, dst))
