@@ -73,11 +73,21 @@ class LinkCache:
             self._links[ns] = self.kernel.links(ns)
             for ifname, link in self._links[ns].items():
                 if link['alias'] is None and link['kind'] in ('veth', 'bridge'):
-                    # created by a run of ours that was killed before it could mark it?
-                    intent = self.kernel.intent_owner(ns, ifname)
-                    if intent is not None:
-                        link.update(alias=intent, unmarked=True)
+                    self._unmarked(ns, ifname, link)
         return self._links[ns]
+
+    def _unmarked(self, ns, ifname, link):
+        """A link without a mark: made by a run of ours that is marking it right now (a
+        concurrent run), or that was killed before it could (its intent record says so)?"""
+        intent = self.kernel.intent_owner(ns, ifname)
+        if intent is not None:
+            link.update(alias=intent, unmarked=True)
+            return
+        # a run marks its link first and drops its intent after: with no intent left, a fresh
+        # read shows the mark if a concurrent run set it after the dump above was taken
+        fresh = self.kernel.link(ns, ifname)
+        if fresh is not None and fresh['index'] == link['index']:
+            link['alias'] = fresh['alias']
 
     def get(self, ns, ifname, missing_ok=False):
         """Link IFNAME of namespace NS, or None."""

@@ -221,8 +221,12 @@ class Kernel(NamespaceEntries):
         self.link_marked(name, ifname)
 
     def _ours_or_announced(self, name, ifname, mark):
+        # the intent first: a run marks its link before it drops its intent, so when the intent
+        # is gone, the link read after it carries the mark
+        if self.intent_owner(name, ifname) == mark:
+            return self.link(name, ifname) is not None
         link = self.link(name, ifname)
-        return link is not None and (link['alias'] == mark or self.intent_owner(name, ifname) == mark)
+        return link is not None and link['alias'] == mark
 
     @contextlib.contextmanager
     def _announced(self, ends, mark):
