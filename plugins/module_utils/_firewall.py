@@ -13,8 +13,9 @@
 #   (networks through ipaddress, conntrack states in iptables' order): no "-C" per rule.
 # - Only rules carrying the mark are ever added or removed; -D is given the full rule, mark
 #   included, so an identical rule of the user's without the mark is never touched.
-# - iptables takes its own xtables lock per command only, so check + append (and count +
-#   delete) run under a lock of ours held across both: flock on LOCK_PATH.
+# - iptables takes its own xtables lock per command only, so check (-C) + append (-A), and
+#   check + delete, run under a lock of ours held across both: flock on LOCK_PATH. All runs of
+#   the module on a host share it (it is not per namespace: rare, short, and simple).
 # - The backend (nft or legacy) is where the active rules of the chain live (see
 #   choose_backend). Legacy tables are looked for in /proc/thread-self/net/ip*_tables_names
 #   and iptables-legacy is run only on a table that already exists there: running it on a
@@ -109,7 +110,7 @@ def families_of(ip_version, source, destination):
     """The families a rule applies to: ip_version, narrowed by the family of its addresses."""
     wanted = list(FAMILIES) if ip_version == 'both' else [ip_version]
     given = [(what, net) for what, net in (('source', source), ('destination', destination)) if net is not None]
-    versions = set('ipv%d' % net.version for _, net in given)
+    versions = set('ipv%d' % net.version for dummy, net in given)
     if len(versions) > 1:
         raise LabnetError('source %s and destination %s are of different IP versions' % (source, destination))
     if versions:
@@ -356,7 +357,7 @@ def plan_rule(want, have):
         current = have[family]
         backend = current['backend']
         where = [(backend, current['copies'])] + sorted(current.get('elsewhere', {}).items())
-        copies = sum(n for _, n in where)
+        copies = sum(n for dummy, n in where)
         detail = '(%s, table %s, %s backend)%s' % (family, table, backend, suffix)
         added, removed = False, 0
         if want['state'] == 'present':
@@ -475,23 +476,18 @@ class Iptables:
             self._ns_facts[(ns, family)] = self.kernel.run_in(ns, read)
         return self._ns_facts[(ns, family)]
 
-    def dump(self, ns, family, backend, table, fresh=False):
+    def dump(self, ns, family, backend, table):
         """Parsed '-t TABLE -S' of one backend; None for a legacy table that does not exist
         (iptables-legacy is not run then: it would create the table)."""
         key = (ns, family, backend, table)
-        if fresh or key not in self._dumps:
-            if backend == 'legacy' and table not in self._legacy_tables(ns, family, fresh):
+        if key not in self._dumps:
+            if backend == 'legacy' and table not in self.namespace_facts(ns, family)[0]:
                 self._dumps[key] = None
             else:
                 name = command(family, backend)
                 out = self.run(ns, name, ['-w', '-t', table, '-S'], 'reading table %s' % table)
                 self._dumps[key] = parse_dump(out)
         return self._dumps[key]
-
-    def _legacy_tables(self, ns, family, fresh):
-        if fresh:
-            self._ns_facts.pop((ns, family), None)
-        return self.namespace_facts(ns, family)[0]
 
     def read(self, want):
         ns, table, chain = want['namespace'], want['table'], want['chain']
@@ -532,18 +528,24 @@ class Iptables:
             theirs = chain_summary(self.dump(ns, family, other, table), chain)
         return choose_backend(forced, default, table, chain, mine, theirs)
 
-    # -- changing (under the lock, after a fresh read) ---------------------------------------
+    # -- changing (check and change under the lock) -----------------------------------------
+    def exists(self, ns, family, backend, table, chain, args):
+        """iptables -C: whether a rule with exactly ARGS (the mark included) is in CHAIN."""
+        argv = [self.binary(command(family, backend)), '-w', '-t', table, '-C', chain] + list(args)
+        rc, dummy, dummy = self.kernel.run_in(ns, lambda: self.module.run_command(argv))
+        return rc == 0
+
     def add(self, ns, family, backend, table, chain, args):
         with _Lock():
-            if count_copies(self.dump(ns, family, backend, table, fresh=True), chain, args):
+            if self.exists(ns, family, backend, table, chain, args):
                 return  # added meanwhile by a concurrent run: as asked
             self.run(ns, command(family, backend), ['-w', '-t', table, '-A', chain] + args,
                      'adding rule %s' % rule_text(chain, args))
 
     def remove(self, ns, family, backend, table, chain, args):
         with _Lock():
-            copies = count_copies(self.dump(ns, family, backend, table, fresh=True), chain, args)
-            for dummy in range(copies):  # -D removes the first copy; the mark is part of the match
+            # -D removes the first copy; the mark is part of the match, so a rule without it stays
+            while self.exists(ns, family, backend, table, chain, args):
                 self.run(ns, command(family, backend), ['-w', '-t', table, '-D', chain] + args,
                          'removing rule %s' % rule_text(chain, args))
 
@@ -554,4 +556,3 @@ def count_copies(dump, chain, args):
         return 0
     wanted = normalize_args(args)
     return sum(1 for rule in dump['rules'].get(chain, []) if rule == wanted)
-

@@ -19,7 +19,7 @@ description:
     comment, even an otherwise identical one of the user's."
   - O(state=present) appends the rule to the end of the chain when no copy of it is there.
     Check and append run under a lock of the collection (C(flock) on C(/run/labnet-netns/firewall.lock)),
-    because iptables locks each command alone: concurrent runs add the rule once.
+    because iptables locks each command alone; so concurrent runs add the rule once.
   - "Interfaces are matched exactly: names that iptables or nft would read as a pattern (a trailing V(+), a V(*))
     or a negation (a leading V(!)) are refused. Use O(in_interface_not) and O(out_interface_not) to negate."
   - One module run reads each table once per family, backend and namespace (C(iptables -t TABLE -S)), and compares
@@ -84,7 +84,7 @@ options:
   owner:
     description:
       - Who the rule belongs to; the rule carries the comment C(labnet.netns:OWNER).
-      - 1-100 characters of letters, digits and C(_ . : / @ + = -), starting with a letter or a digit.
+      - "1-100 characters of letters, digits and C(_ . : / @ + = -), starting with a letter or a digit."
       - Rules of different owners are different rules, even when they match the same packets.
     type: str
     default: netns_firewall
@@ -175,7 +175,7 @@ notes:
   - Runs C(iptables-nft), C(iptables-legacy), C(ip6tables-nft) or C(ip6tables-legacy), and C(iptables -V) and
     C(ip6tables -V) (Debian and Ubuntu package C(iptables)). In a namespace they run inside it (this module enters
     it itself; it does not use C(ip netns exec)).
-  - Under Docker's nftables firewall backend (Docker 29, opt-in) an accept in an iptables chain is not final: a drop
+  - Under Docker's nftables firewall backend (Docker 29, opt-in) an accept in an iptables chain is not final; a drop
     in another nftables base chain still drops the packet.
 seealso:
   - module: ansible.builtin.iptables
@@ -304,8 +304,9 @@ operations:
     - 'add rule -A FORWARD -i br0 -m comment --comment "labnet.netns:netns_firewall" -j ACCEPT (ipv4, table filter, nft backend)'
 diff:
   description:
-    - Per rule that changes, keyed by V([NAMESPACE/]TABLE/CHAIN: RULE), for each of its families the state
-      (V(present) or V(absent)) and the number of copies, before and after.
+    - "Per rule that changes, keyed by V([NAMESPACE/]TABLE/CHAIN: RULE), for each of its families the state
+      (V(present) or V(absent)) and the number of copies, before and after."
+    - A key ends in C( (ipv4 only)) or C( (ipv6 only)) when the rule applies to one family.
   returned: when diff mode is on
   type: dict
   sample:

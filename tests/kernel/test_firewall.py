@@ -148,6 +148,33 @@ def test_four_concurrent_runs_add_the_rule_once(sandbox):
             assert current.count(BR0_RULE.replace('netns_firewall', 'o%d' % i)) == 1, current
 
 
+def test_one_read_per_table_and_family(sandbox):
+    """Twenty rules in one run cost one 'iptables -S' per table and family, not one -C each:
+    the iptables commands are wrapped to log their arguments."""
+    bindir = os.path.join(sandbox.tmp, 'bin')
+    os.makedirs(bindir)
+    log = os.path.join(sandbox.tmp, 'calls.log')
+    for name in ('iptables', 'ip6tables', 'iptables-nft', 'ip6tables-nft', 'iptables-legacy', 'ip6tables-legacy'):
+        path = os.path.join(bindir, name)
+        with open(path, 'w') as handle:
+            handle.write('#!/bin/sh\necho "%s $*" >> %s\nexec /usr/sbin/%s "$@"\n' % (name, log, name))
+        os.chmod(path, 0o755)
+    env = {'PATH': bindir + ':' + os.environ['PATH']}
+    items = [{'in_interface': 'lab%d' % i} for i in range(20)]
+    assert_ok(sandbox.module('netns_firewall', env=env, items=items, jump='ACCEPT'))
+    with open(log) as handle:
+        calls = handle.read().splitlines()
+    reads = ['ip6tables -V', 'ip6tables-nft -w -t filter -S', 'iptables -V', 'iptables-nft -w -t filter -S']
+    assert sorted(c for c in calls if ' -C ' not in c and ' -A ' not in c) == reads, calls
+    # and per rule and family, under the lock: a check (a concurrent run may have added it) and the append
+    assert len([c for c in calls if ' -C FORWARD ' in c]) == len([c for c in calls if ' -A FORWARD ' in c]) == 40
+    os.unlink(log)
+    again = assert_ok(sandbox.module('netns_firewall', env=env, items=items, jump='ACCEPT'))
+    assert not again['changed']
+    with open(log) as handle:
+        assert sorted(handle.read().splitlines()) == reads
+
+
 def test_ipv6_only_rule(sandbox):
     real = four_runs(sandbox, 'netns_firewall', source='2001:db8:1::5/64', destination='2001:db8:2::/64',
                      in_interface='br6', jump='ACCEPT')
