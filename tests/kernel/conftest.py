@@ -119,7 +119,7 @@ class Sandbox:
             'ls -la --time-style=+ /run/netns | tail -n +2; echo "@@"; '
             'for n in "" $(ls /run/netns); do echo "== $n"; '
             'ip ${n:+-n "$n"} -j -d link; echo; ip ${n:+-n "$n"} -j addr; echo; done; echo "@@"; '
-            'iptables -S; iptables -t nat -S')
+            'iptables -S; iptables -t nat -S; ip6tables -S; ip6tables -t nat -S')
         entries, namespaces, rules = raw.split('@@\n')
         state = {'entries': entries, 'iptables': rules}
         for block in namespaces.split('== ')[1:]:

@@ -95,7 +95,7 @@ def test_site_restores_what_was_removed_by_hand(sandbox):
 
 def test_teardown_removes_every_copy_of_its_rule_and_no_other(sandbox):
     assert playbook(sandbox, 'site.yml') > 0
-    tagged = '-A FORWARD -i br0 -m comment --comment "labnet.netns.bridge_topology br0" -j ACCEPT'
+    tagged = '-A FORWARD -i br0 -m comment --comment "labnet.netns:bridge_topology/br0" -j ACCEPT'
     sandbox.sh("iptables %s && iptables -A FORWARD -i br0 -j ACCEPT" % tagged.replace('"', "'"))
     assert sandbox.sh('iptables -S FORWARD').count(tagged) == 2
     check = sandbox.sh('iptables -S FORWARD')

@@ -65,8 +65,9 @@ def test_four_concurrent_runs_of_one_topology(sandbox, tmp_path):
     for proc, log in runs:
         finish(proc, log)
     assert all_ping(sandbox, 'c', 1, 6)
-    # ansible.builtin.iptables checks then appends: concurrent runs may each add the rule
-    assert 1 <= sandbox.sh('iptables -S FORWARD').count('labnet.netns.bridge_topology br0') <= 4
+    # the firewall module checks and appends under a lock: the four runs add the rule once, in both families
+    assert sandbox.sh('iptables -S FORWARD').count('labnet.netns:bridge_topology/br0') == 1
+    assert sandbox.sh('ip6tables -S FORWARD').count('labnet.netns:bridge_topology/br0') == 1
     proc, log = start_playbook(sandbox, str(tmp_path), 'again', topology('c', 'br0', 1, 6))
     assert changed_of(finish(proc, log)) == 0
     # ... and the teardown removes every copy: nothing is left
