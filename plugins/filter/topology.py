@@ -15,6 +15,7 @@ description:
   - Given the list of namespaces (V(name), V(address), optional V(interface) and V(host_interface)),
     returns the O(ignore:items) lists for M(labnet.netns.netns), M(labnet.netns.veth) and
     M(labnet.netns.netns_address), and the bridge ports.
+  - Fails, listing every problem, when the topology has any that P(labnet.netns.bridge_topology_problems#filter) finds.
 positional: bridge, interface, bridge_address
 options:
   _input:
@@ -69,15 +70,18 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.labnet.netns.plugins.filter.bridge_topology_problems import bridge_topology_problems
+
 
 def bridge_topology_objects(namespaces, bridge, interface='eth0', bridge_address=''):
     """The items of each module for a bridge topology."""
-    if not isinstance(namespaces, list):
-        raise AnsibleFilterError('bridge_topology_objects: the namespaces must be a list, got %s' % type(namespaces).__name__)
+    problems = bridge_topology_problems({
+        'bridge_topology_namespaces': namespaces, 'bridge_topology_bridge': bridge,
+        'bridge_topology_interface': interface, 'bridge_topology_bridge_address': bridge_address})
+    if problems:
+        raise AnsibleFilterError('bridge_topology_objects: %s' % '; '.join(problems))
     out = {'netns': [], 'veths': [], 'addresses': [], 'ports': []}
-    for index, ns in enumerate(namespaces):
-        if not isinstance(ns, dict) or not ns.get('name') or not ns.get('address'):
-            raise AnsibleFilterError('bridge_topology_objects: namespaces[%d] needs a name and an address, got %r' % (index, ns))
+    for ns in namespaces:
         name = ns['name']
         inner = ns.get('interface') or interface
         outer = ns.get('host_interface') or 'veth-%s' % name
