@@ -60,6 +60,10 @@ def validate_ifname(name, what='interface name'):
         raise LabnetError('%s %r is longer than 15 bytes (the kernel limit)' % (what, name))
     if name in ('.', '..'):
         raise LabnetError('%s %r is not allowed' % (what, name))
+    if name in ('all', 'default'):
+        # net/*/conf/all and net/*/conf/default are settings, so register_netdevice() fails
+        raise LabnetError('%s %r is reserved: the kernel refuses it (net.ipv4.conf.%s is not an interface)'
+                          % (what, name, name))
     bad = sorted(set(name) & (_IFNAME_FORBIDDEN | set('\0')))
     if bad:
         raise LabnetError('%s %r contains forbidden character(s) %s (not allowed: "/", ":", "%%", white space)'

@@ -140,6 +140,7 @@ def test_veth_absent_wherever_the_ends_are(sandbox):
     (dict(name='a:1', peer='b'), "forbidden character(s) ':'"),
     (dict(name='a b', peer='b'), "forbidden character(s) ' '"),
     (dict(name='a', peer='../x'), "forbidden character(s) '/'"),
+    (dict(name='all', peer='b'), "name 'all' is reserved: the kernel refuses it"),
     (dict(name='a', peer='b', namespace='../../etc'), 'namespace'),
     (dict(name='a', peer='a'), 'the same interface'),
     (dict(name='a', peer='b', mtu=10), 'out of range'),
@@ -233,12 +234,22 @@ def test_bridge_absent_leaves_ports_detached(sandbox):
     (dict(name='lo'), 'lo exists in the host namespace and is a plain device, not a bridge'),
     (dict(name='br0', namespace='missing'), "'missing' does not exist"),
     (dict(name='br0%'), 'forbidden'),
+    (dict(name='default'), "'default' is reserved"),
     (dict(name='br0', exclusive_ports=True), 'exclusive_ports needs ports'),
 ])
 def test_bridge_bad_input(sandbox, args, fragment):
     before = sandbox.snapshot()
     assert_failed(sandbox.module('linux_bridge', **args), fragment)
     assert sandbox.snapshot() == before
+
+
+@pytest.mark.parametrize('name', ['all', 'default'])
+def test_the_kernel_refuses_the_reserved_interface_names(sandbox, name):
+    """Why the validation refuses them: the kernel does (EINVAL), for every kind of link and for a rename."""
+    assert not sandbox.ok('ip link add %s type bridge' % name)
+    assert not sandbox.ok('ip link add x type veth peer name %s' % name)
+    assert sandbox.ok('ip link add %s0 type bridge' % name) and not sandbox.ok('ip link set %s0 name %s' % (name, name))
+    assert sandbox.ok('ip link add ALL type bridge')  # only these exact names
 
 
 # -- netns_address ----------------------------------------------------------------------

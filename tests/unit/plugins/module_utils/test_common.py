@@ -31,14 +31,14 @@ def test_invalid_netns_names(name, fragment):
     assert fragment in err.value.msg
 
 
-@pytest.mark.parametrize('name', ['eth0', 'veth-net0', 'x' * 15, 'br-core', 'a.b', '...'])
+@pytest.mark.parametrize('name', ['eth0', 'veth-net0', 'x' * 15, 'br-core', 'a.b', '...', 'ALL', 'defaults'])
 def test_valid_ifnames(name):
     assert validate_ifname(name) == name
 
 
 @pytest.mark.parametrize('name, fragment', [
     ('', 'non-empty'), ('x' * 16, '15 bytes'), ('ü' * 8, '15 bytes'), ('.', 'not allowed'), ('..', 'not allowed'),
-    ('a/b', "'/'"), ('a:b', "':'"), ('rz%d', "'%'"), ('a b', "' '"), ('a\tb', "'\\t'"), ('a\nb', "'\\n'"),
+    ('all', 'reserved'), ('default', 'reserved'), ('a/b', "'/'"), ('a:b', "':'"), ('rz%d', "'%'"), ('a b', "' '"), ('a\tb', "'\\t'"), ('a\nb', "'\\n'"),
     ('\u00e0', 'white space'), ('\u00a0x', "'\\xa0'"), ('\u0160', 'white space'),
 ])
 def test_invalid_ifnames(name, fragment):
@@ -49,9 +49,9 @@ def test_invalid_ifnames(name, fragment):
 
 @given(st.text(min_size=1, max_size=20))
 def test_ifname_validator_matches_the_kernel_rule(name):
-    """Property: accepted exactly when dev_valid_name() (plus the '%' template rule) would accept it."""
+    """Property: accepted exactly when dev_valid_name() (plus the '%' template rule and the reserved names all and default) would accept it."""
     raw = name.encode('utf-8')
-    kernel_ok = (0 < len(raw) <= 15 and name not in ('.', '..')
+    kernel_ok = (0 < len(raw) <= 15 and name not in ('.', '..', 'all', 'default')
                  and not any(b in b'/:% \t\n\v\f\r\0\xa0' for b in raw))
     try:
         validate_ifname(name)
