@@ -28,6 +28,8 @@ import pytest
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COLLECTIONS = os.path.join(REPO, '.build', 'collections')
 TARGET_PYTHON = os.environ.get('LABNET_TEST_PYTHON', sys.executable)
+# playbooks run their modules with the target Python too (and so with its pyroute2)
+TARGET_VARS = ['-e', 'ansible_python_interpreter=' + TARGET_PYTHON]
 # figures printed at the end of the run (pytest_terminal_summary)
 STATS = {'module runs': 0, 'kernel snapshots taken': 0, 'check->real->check->real cycles': 0,
          'drift cases repaired (check predicts, real repairs, re-run quiet)': 0}

@@ -14,7 +14,7 @@ import re
 import subprocess
 import sys
 
-from conftest import COLLECTIONS, REPO, STATS, assert_failed, assert_ok
+from conftest import COLLECTIONS, REPO, STATS, TARGET_VARS, assert_failed, assert_ok
 
 PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
 STATS.setdefault("objects of the user's checked unchanged after our runs", 0)
@@ -40,8 +40,8 @@ def run_role(sandbox, tmp, variables, *extra, expect_ok=True):
     with open(path, 'w') as handle:
         json.dump(variables, handle)
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_NOCOLOR='1')
-    res = subprocess.run(sandbox.enter() + ['--wd=' + REPO, PLAYBOOK, os.path.join(REPO, 'playbooks', 'site.yml'),
-                                            '-e', '@' + path] + list(extra),
+    argv = [PLAYBOOK, os.path.join(REPO, 'playbooks', 'site.yml'), '-e', '@' + path] + TARGET_VARS + list(extra)
+    res = subprocess.run(sandbox.enter() + ['--wd=' + REPO] + argv,
                          capture_output=True, text=True, env=env, cwd=REPO, check=False)
     assert (res.returncode == 0) == expect_ok, res.stdout[-4000:] + res.stderr[-2000:]
     recap = re.search(r'localhost\s+: ok=(\d+)\s+changed=(\d+)', res.stdout)

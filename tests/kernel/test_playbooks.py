@@ -15,14 +15,14 @@ import sys
 
 import pytest
 
-from conftest import COLLECTIONS, REPO
+from conftest import COLLECTIONS, REPO, TARGET_VARS
 
 PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
 
 
 def run_playbook(sandbox, name, *extra):
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=COLLECTIONS, ANSIBLE_NOCOLOR='1')
-    return subprocess.run(sandbox.enter() + ['--wd=' + REPO, PLAYBOOK, os.path.join(REPO, 'playbooks', name)] + list(extra),
+    return subprocess.run(sandbox.enter() + ['--wd=' + REPO, PLAYBOOK, os.path.join(REPO, 'playbooks', name)] + TARGET_VARS + list(extra),
                           capture_output=True, text=True, env=env, cwd=REPO, check=False)
 
 

@@ -17,13 +17,13 @@ import time
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from conftest import COLLECTIONS, REPO, Sandbox, assert_ok
+from conftest import COLLECTIONS, REPO, Sandbox, TARGET_VARS, assert_ok
 
 PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
 
 
 def start_playbook(sandbox, tmp, name, variables=None, extra=()):
-    args = [PLAYBOOK, os.path.join(REPO, 'playbooks', 'site.yml')] + list(extra)
+    args = [PLAYBOOK, os.path.join(REPO, 'playbooks', 'site.yml')] + TARGET_VARS + list(extra)
     if variables is not None:
         path = os.path.join(tmp, name + '.json')
         with open(path, 'w') as handle:
