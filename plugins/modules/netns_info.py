@@ -16,7 +16,7 @@ description:
     (name, kind, state, MTU, MAC, master bridge, veth peer with the peer's namespace), addresses and routes.
   - Classifies entries as plain namespaces, container links (and for which container and PID), or stale
     entries (a dangling symlink, a symlink whose PID was reused, a bind mount of a gone process's
-    namespace, a leftover plain file). Each entry and link says who made it (its C(owner)):
+    namespace, a leftover plain file). Each entry and link says who made it in C(owner),
     this collection's ownership marks, or another tool such as Podman (C(netns-UUID)).
   - Lists the host's bridges with their ports, so a topology reads end to end. For example, namespace
     eth0 -> veth peer -> bridge port -> bridge.
