@@ -14,10 +14,26 @@ __metaclass__ = type
 import ipaddress
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    STATE_CHOICES, LabnetError, Op, Plan, parse_interface_address)
+    STATE_CHOICES, LabnetError, Op, Plan, claim_once, parse_interface_address)
 from ansible_collections.labnet.netns.plugins.module_utils._links import (
     LinkCache, LinkResource, attr_ops, check_ifname, check_namespace,
     link_key, namespace_option, where)
+
+
+IFA_F_SECONDARY = 0x01
+IPV6_MIN_MTU = 1280
+
+
+def _check_form(addr):
+    """Refuse what the kernel would not keep as asked: it refuses some, and silently ignores 0.0.0.0."""
+    if getattr(addr, 'scope_id', None):
+        raise LabnetError('address %s has a zone (%%%s): the kernel keeps no zone with an address; '
+                          'write it without' % (addr, addr.scope_id))
+    if addr.ip.is_unspecified:
+        raise LabnetError('address %s is the unspecified address: the kernel %s' % (
+            addr, 'ignores it (and reports success)' if addr.version == 4 else 'refuses it'))
+    if addr.version == 6 and addr.ip.is_multicast:
+        raise LabnetError('address %s is an IPv6 multicast address: the kernel refuses it as an interface address' % addr)
 
 
 class AddressResource(LinkResource):
@@ -43,6 +59,7 @@ class AddressResource(LinkResource):
         parsed = [parse_interface_address(a) for a in want['addresses']]
         seen = {}
         for addr in parsed:
+            _check_form(addr)
             if addr.ip in seen:
                 raise LabnetError('address %s is listed twice (as %s and %s)' % (addr.ip, seen[addr.ip], addr))
             seen[addr.ip] = addr
@@ -50,6 +67,15 @@ class AddressResource(LinkResource):
             raise LabnetError('addresses must list at least one address '
                               '(or use exclusive=true with an empty list to remove every address)')
         want['addresses'] = parsed
+
+    def validate_batch(self, wants):
+        claims = {}
+        for index, want in enumerate(wants):
+            if want['state'] == 'present':
+                for addr in want['addresses']:
+                    claim_once(claims, (want['namespace'], addr.ip), index,
+                               'give address %s to an interface of %s: one address, one interface'
+                               % (addr.ip, where(want['namespace'])))
 
     def read(self, kernel, wants):
         links = LinkCache(kernel)
@@ -59,13 +85,14 @@ class AddressResource(LinkResource):
             ns = want['namespace']
             link = links(ns, missing_ok=want['state'] == 'absent').get(want['interface'])
             if link is None:
-                haves.append({'link': None, 'addresses': []})
+                haves.append({'link': None, 'addresses': [], 'secondary': []})
                 continue
             if ns not in cache:
                 cache[ns] = kernel.addresses(ns)
-            current = [ipaddress.ip_interface('%s/%d' % (a['address'], a['prefixlen']))
-                       for a in cache[ns] if a['index'] == link['index']]
-            haves.append({'link': link, 'addresses': current})
+            mine = [a for a in cache[ns] if a['index'] == link['index']]
+            current = [ipaddress.ip_interface('%s/%d' % (a['address'], a['prefixlen'])) for a in mine]
+            secondary = [addr for addr, a in zip(current, mine) if a.get('flags', 0) & IFA_F_SECONDARY]
+            haves.append({'link': link, 'addresses': current, 'secondary': secondary})
         return haves
 
     def plan(self, want, have):
@@ -82,10 +109,11 @@ def _managed(addr):
     return not (addr.version == 6 and addr.ip.is_link_local)
 
 
-def _addr_op(ns, ifname, change, addr):
+def _addr_op(ns, ifname, change, addr, why='', undo=True):
     verb = 'add' if change == 'add' else 'remove'
-    return Op('addr', '%s address %s %s %s' % (verb, addr, 'to' if verb == 'add' else 'from', link_key(ns, ifname)),
-              ns=ns, ifname=ifname, change=change, address=addr)
+    return Op('addr', '%s address %s %s %s%s' % (verb, addr, 'to' if verb == 'add' else 'from', link_key(ns, ifname), why),
+              ns=ns, ifname=ifname, change=change, address=addr,
+              undo=_addr_op(ns, ifname, 'del' if change == 'add' else 'add', addr, undo=False) if undo else None)
 
 
 def _sorted(addrs, wanted):
@@ -93,6 +121,32 @@ def _sorted(addrs, wanted):
     by itself (asynchronously, after a link comes up), unless they were asked for."""
     shown = [a for a in addrs if _managed(a) or a in wanted]
     return [str(a) for a in sorted(shown, key=lambda a: (a.version, int(a.ip), a.network.prefixlen))]
+
+
+def _check_fits(addr, link, key):
+    """Refuse, when planning, an IPv6 address the kernel would refuse on LINK."""
+    if addr.version != 6:
+        return
+    if link.get('mtu') is not None and link['mtu'] < IPV6_MIN_MTU:
+        raise LabnetError('%s has MTU %d, below the %d that IPv6 needs: the kernel refuses IPv6 address %s on it'
+                          % (key, link['mtu'], IPV6_MIN_MTU, addr))
+    if addr.ip.is_loopback and not link.get('loopback', True) and link.get('kind') != 'vrf':
+        raise LabnetError('address %s is the IPv6 loopback address: the kernel allows it on a loopback device only, '
+                          'not on %s' % (addr, key))
+
+
+def _lost(dels, current, secondary, going_down):
+    """Addresses the kernel removes by itself, with why: an IPv4 primary takes the secondary
+    addresses of its subnet with it (unless promote_secondaries is set), and setting a link down
+    drops its IPv6 addresses (unless keep_addr_on_down is set)."""
+    lost = []
+    for gone in dels:
+        if gone.version == 4 and gone not in secondary:
+            lost += [(a, 'removing %s removes it' % gone) for a in secondary
+                     if a.network == gone.network and a not in dels]
+    if going_down:
+        lost += [(a, 'setting the link down removes IPv6 addresses') for a in current if a.version == 6]
+    return lost
 
 
 def plan_address(want, have):
@@ -106,31 +160,39 @@ def plan_address(want, have):
         raise LabnetError('interface %s does not exist in %s' % (ifname, where(ns)))
     current = list(have['addresses'])
     by_ip = dict((a.ip, a) for a in current)
-    ops = []
-    final = list(current)
+    link = have['link']
+    dels, adds = [], []
     if want['state'] == 'present':
         for addr in want['addresses']:
+            _check_fits(addr, link, key)
             old = by_ip.get(addr.ip)
             if old == addr:
                 continue
             if old is not None:  # same address, other prefix length: replace it
-                ops.append(_addr_op(ns, ifname, 'del', old))
-                final.remove(old)
-            ops.append(_addr_op(ns, ifname, 'add', addr))
-            final.append(addr)
+                dels.append(old)
+            adds.append(addr)
         if want['exclusive']:
-            for addr in current:
-                if _managed(addr) and addr not in want['addresses'] and addr in final:
-                    ops.append(_addr_op(ns, ifname, 'del', addr))
-                    final.remove(addr)
-        ops += attr_ops(ns, ifname, have['link'], up=want['up'])
+            dels += [a for a in current if _managed(a) and a not in want['addresses'] and a not in dels]
         up_after = want['up']
     else:
-        for addr in want['addresses']:
-            if by_ip.get(addr.ip) == addr:
-                ops.append(_addr_op(ns, ifname, 'del', addr))
-                final.remove(addr)
-        up_after = have['link']['up']
+        dels = [a for a in want['addresses'] if by_ip.get(a.ip) == a]
+        up_after = link['up']
+    ops = []
+    if link['up'] and not up_after:
+        ops += attr_ops(ns, ifname, link, up=False)
+    ops += [_addr_op(ns, ifname, 'del', a) for a in dels]
+    # what the kernel removes by itself goes back, unless it is to go
+    lost = _lost(dels, current, have.get('secondary', ()), going_down=link['up'] and not up_after)
+    back = []
+    for addr, why in lost:
+        if addr not in dels and addr not in back and (_managed(addr) or addr in want['addresses']):
+            back.append(addr)
+            ops.append(_addr_op(ns, ifname, 'add', addr, ' again (%s)' % why))
+    ops += [_addr_op(ns, ifname, 'add', a) for a in adds]
+    if up_after and not link['up']:
+        ops += attr_ops(ns, ifname, link, up=True)
+    gone = set(dels) | set(a for a, _ in lost)
+    final = [a for a in current if a not in gone] + back + adds
     before = {'addresses': _sorted(current, want['addresses']), 'up': have['link']['up']}
     after = {'addresses': _sorted(final, want['addresses']), 'up': up_after}
     return Plan(key, before, after, ops, info)

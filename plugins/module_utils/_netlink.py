@@ -43,6 +43,7 @@ MS_REC = 16384
 MS_SHARED = 1 << 20
 MNT_DETACH = 2
 IFF_UP = 1
+IFF_LOOPBACK = 8
 
 _LIBC = None
 
@@ -361,7 +362,8 @@ class Kernel:
         for msg in msgs:
             addr = msg.get_attr('IFA_LOCAL') or msg.get_attr('IFA_ADDRESS')
             out.append({'index': msg['index'], 'address': addr, 'prefixlen': msg['prefixlen'],
-                        'family': msg['family'], 'scope': msg['scope']})
+                        'family': msg['family'], 'scope': msg['scope'],
+                        'flags': msg.get_attr('IFA_FLAGS') or msg['flags']})
         return out
 
     def same_namespace(self, name, other):
@@ -483,6 +485,8 @@ def _link_dict(msg):
         'master': msg.get_attr('IFLA_MASTER') or None,
         'link': msg.get_attr('IFLA_LINK'),
         'link_netnsid': msg.get_attr('IFLA_LINK_NETNSID'),
+        'type': msg['ifi_type'],  # ARPHRD_*: 1 for Ethernet
+        'loopback': bool(msg['flags'] & IFF_LOOPBACK),
     }
     if kind == 'bridge' and info is not None:
         data = info.get_attr('IFLA_INFO_DATA')

@@ -84,7 +84,8 @@ def plan_netns(want, have):
                 before['leftover_file'] = True
                 ops.append(Op('create', 'replace leftover plain file %s with namespace %s' % (path, name), name=name))
             else:
-                ops.append(Op('create', 'create namespace %s' % name, name=name))
+                ops.append(Op('create', 'create namespace %s' % name, name=name,
+                              undo=Op('remove', 'remove namespace %s' % name, name=name)))
             lo_now = False
         else:
             lo_now = have['lo_up']

@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    STATE_CHOICES, LabnetError, Op, Plan, normalize_mac, validate_mtu)
+    STATE_CHOICES, LabnetError, Op, Plan, claim_once, normalize_mac, validate_mtu)
 from ansible_collections.labnet.netns.plugins.module_utils._links import (
     UNKNOWN, LinkCache, LinkResource, PeerFinder, attr_ops, check_ifname,
     check_namespace, link_key, namespace_option, where)
@@ -47,6 +47,16 @@ class VethResource(LinkResource):
         validate_mtu(want['mtu'])
         want['mac'] = normalize_mac(want['mac'], 'mac')
         want['peer_mac'] = normalize_mac(want['peer_mac'], 'peer_mac')
+        for option in ('mac', 'peer_mac'):
+            if want[option] == '00:00:00:00:00:00':
+                raise LabnetError('%s 00:00:00:00:00:00 is not a usable address (the kernel refuses it)' % option)
+
+    def validate_batch(self, wants):
+        ends = {}
+        for index, want in enumerate(wants):
+            for ns, ifname in ((want['namespace'], want['name']), (want['peer_namespace'], want['peer'])):
+                claim_once(ends, (ns, ifname), index,
+                           'name %s as an end of their veth pair: an interface is an end of one pair' % link_key(ns, ifname))
 
     def read(self, kernel, wants):
         links = LinkCache(kernel)
@@ -129,7 +139,8 @@ def plan_veth(want, have):
         before = {'state': 'absent'}
         ops.append(Op('create', 'create veth %s with peer %s' % (key, link_key(pns, peer_name)),
                       ns=ns, name=name, peer=peer_name, peer_ns=pns,
-                      mtu=want['mtu'], mac=want['mac'], peer_mac=want['peer_mac']))
+                      mtu=want['mtu'], mac=want['mac'], peer_mac=want['peer_mac'],
+                      undo=Op('delete', 'delete veth %s (and its peer)' % key, ns=ns, ifname=name)))
         if want['up']:
             ops.append(Op('set', 'set up %s' % key, ns=ns, ifname=name, attrs={'state': 'up'}))
             ops.append(Op('set', 'set up %s' % link_key(pns, peer_name), ns=pns, ifname=peer_name, attrs={'state': 'up'}))

@@ -41,12 +41,18 @@ def forward_delay(sandbox, bridge, namespace=None):
 
 # -- 1. STP timers the kernel rounds or clamps ---------------------------------------------
 
-def test_odd_forward_delay_is_refused_not_flapping(sandbox):
-    # the kernel keeps the delay in clock ticks: 401 cs is stored as 400 on HZ=250 kernels
-    refused(sandbox, 'linux_bridge', 'forward_delay 401', 'even', name='br0', forward_delay=401)
-    refused(sandbox, 'linux_bridge', 'forward_delay 401', 'even', name='br0', stp=True, forward_delay=401)
-    converges(sandbox, 'linux_bridge', name='br0', stp=True, forward_delay=402)
+def test_forward_delay_the_kernel_rounds_does_not_flap(sandbox):
+    # the kernel keeps the delay in clock ticks: 401 cs comes back as 400 (HZ=250 here)
+    converges(sandbox, 'linux_bridge', name='br0', forward_delay=401)
+    assert forward_delay(sandbox, 'br0') == (400, 0)
+    res = converges(sandbox, 'linux_bridge', name='br0', stp=True, forward_delay=403)
+    assert res['operations'] == ['set stp_state=1 on bridge br0', 'set forward_delay=403 on bridge br0']
     assert forward_delay(sandbox, 'br0') == (402, 1)
+    # the result reports what the kernel keeps
+    assert assert_ok(sandbox.module('linux_bridge', name='br0', forward_delay=403))['bridges'][0]['forward_delay'] == 402
+    # a real difference is still repaired
+    sandbox.sh('ip link set br0 type bridge forward_delay 1500')
+    assert assert_ok(sandbox.module('linux_bridge', name='br0', forward_delay=403))['changed']
 
 
 def test_forward_delay_outside_the_stp_range_is_refused(sandbox):
@@ -65,7 +71,7 @@ def test_stp_off_and_a_long_delay_at_once(sandbox):
     # the kernel applies the delay before the STP state: turning STP off must come first
     sandbox.sh('ip link add br0 type bridge stp_state 1')
     res = converges(sandbox, 'linux_bridge', name='br0', stp=False, forward_delay=5000)
-    assert res['operations'] == ['set stp_state=0 on bridge br0', 'set forward_delay=5000 on bridge br0']
+    assert res['operations'] == ['set stp_state=0 on bridge br0', 'set forward_delay=5000 on bridge br0', 'set up br0']
     assert forward_delay(sandbox, 'br0') == (5000, 0)
     # and back on, with a delay STP accepts
     converges(sandbox, 'linux_bridge', name='br0', stp=True, forward_delay=400)
@@ -94,7 +100,7 @@ def test_exclusive_bridge_does_not_take_back_a_port_another_item_moves(sandbox):
 @pytest.mark.parametrize('items, fragment', [
     ([{'name': 'x', 'peer': 'y'}, {'name': 'y', 'peer': 'z'}], 'y'),
     ([{'name': 'x', 'peer': 'y'}, {'name': 'z', 'peer': 'y'}], 'y'),
-    ([{'name': 'x', 'peer': 'y'}, {'name': 'y', 'peer': 'x'}], 'x'),
+    ([{'name': 'x', 'peer': 'y'}, {'name': 'y', 'peer': 'x'}], 'name y'),
     ([{'name': 'x', 'peer': 'y', 'peer_namespace': 'a'}, {'name': 'y', 'namespace': 'a', 'peer': 'q'}], 'a/y'),
     ([{'name': 'x', 'peer': 'y'}, {'name': 'x', 'namespace': 'a', 'peer': 'y', 'state': 'absent'}], 'y'),
 ])
@@ -155,8 +161,10 @@ def test_secondary_addresses_survive_removing_their_primary(sandbox):
 def test_ipv6_addresses_on_a_link_set_down_converge(sandbox):
     # setting a link down drops its IPv6 addresses (keep_addr_on_down=0)
     sandbox.sh('ip link add p0 type veth peer name p1 && ip link set p0 up && ip addr add 2001:db8::9/64 dev p0')
-    converges(sandbox, 'netns_address', interface='p0', addresses=['2001:db8::1/64', '10.0.0.1/24'], up=False)
-    assert sandbox.addrs(None, 'p0') == ['10.0.0.1/24', '2001:db8::1/64']
+    res = converges(sandbox, 'netns_address', interface='p0', addresses=['2001:db8::1/64', '10.0.0.1/24'], up=False)
+    # an address not asked for stays too
+    assert sandbox.addrs(None, 'p0') == ['10.0.0.1/24', '2001:db8::1/64', '2001:db8::9/64']
+    assert res['operations'][0] == 'set down p0'
     converges(sandbox, 'netns_address', interface='lo', addresses=['::1/128'], up=False)
 
 
