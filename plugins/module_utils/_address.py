@@ -130,6 +130,9 @@ def _check_fits(addr, link, key):
     if link.get('mtu') is not None and link['mtu'] < IPV6_MIN_MTU:
         raise LabnetError('%s has MTU %d, below the %d that IPv6 needs: the kernel refuses IPv6 address %s on it'
                           % (key, link['mtu'], IPV6_MIN_MTU, addr))
+    if link.get('ipv6_disabled'):
+        raise LabnetError('IPv6 is disabled on %s (sysctl net.ipv6.conf.%s.disable_ipv6): the kernel refuses IPv6 address %s'
+                          % (key, link['ifname'], addr))
     if addr.ip.is_loopback and not link.get('loopback', True) and link.get('kind') != 'vrf':
         raise LabnetError('address %s is the IPv6 loopback address: the kernel allows it on a loopback device only, '
                           'not on %s' % (addr, key))

@@ -133,8 +133,11 @@ def _bridge_set(ns, name, attr, value, old=None):
               ns=ns, ifname=name, attrs={'kind': 'bridge', 'br_' + attr: value})
 
 
-def _port_refusal(port, name, link):
+def _port_refusal(port, name, link, bridge):
     """Why the kernel would refuse LINK as a port of bridge NAME (net/bridge/br_if.c), or None."""
+    if bridge is not None and link.get('link') == bridge['index'] and link.get('link_netnsid') is None:
+        return 'port %s of bridge %s sits on the bridge itself (a %s on %s): the kernel refuses the loop' % (
+            port, name, link['kind'] or 'link', name)
     if link.get('loopback'):
         return 'port %s of bridge %s is a loopback device: the kernel lets no bridge take it' % (port, name)
     if link.get('type', 1) != 1:
@@ -178,7 +181,7 @@ def plan_bridge(want, have):
             raise LabnetError('port %s of bridge %s does not exist in %s' % (port, name, where(ns)))
         if link['kind'] == 'bridge':
             raise LabnetError('port %s of bridge %s is itself a bridge' % (port, name))
-        refusal = _port_refusal(port, name, link)
+        refusal = _port_refusal(port, name, link, bridge)
         if refusal:
             raise LabnetError(refusal)
 

@@ -79,6 +79,8 @@ def normalize_mac(mac, what='MAC address'):
         raise LabnetError('%s %r is not of the form aa:bb:cc:dd:ee:ff' % (what, mac))
     if int(value[:2], 16) & 1:
         raise LabnetError('%s %r is a multicast address' % (what, mac))
+    if value == '00:00:00:00:00:00':
+        raise LabnetError('%s %r is all zeros, which the kernel refuses' % (what, mac))
     return value
 
 
@@ -248,18 +250,19 @@ def _roll_back(resource, kernel, applied):
     stay applied (no undo, or the undo failed) and a note for the error message."""
     kept, undone, failed = [], [], []
     for op in reversed(applied):
+        if op.undo is None:
+            kept.insert(0, op)
+            continue
         try:
-            if op.undo is None:
-                raise LabnetError('no undo')
             resource.apply(kernel, op.undo)
-            undone.append(op.undo.text)
         except Exception as exc:  # pylint: disable=broad-except
             kept.insert(0, op)
-            if op.undo is not None:
-                failed.append('%s (%s)' % (op.undo.text, getattr(exc, 'msg', exc)))
+            failed.append('%s (%s)' % (op.undo.text, getattr(exc, 'msg', exc)))
+        else:
+            undone.append(op.undo.text)
     note = ''
     if undone:
-        note += '; rolled back what this run had done to it: %s' % ', '.join(undone)
+        note += '; rolled back: %s' % ', '.join(undone)
     if failed:
         note += '; could not roll back: %s' % ', '.join(failed)
     return kept, note

@@ -472,6 +472,14 @@ class Kernel:
                 raise
 
 
+def _ipv6_disabled(msg):
+    """True when the link's IPv6 configuration says disable_ipv6 (the kernel then refuses IPv6 addresses)."""
+    spec = msg.get_attr('IFLA_AF_SPEC')
+    inet6 = spec.get_attr('AF_INET6') if spec is not None else None
+    conf = inet6.get_attr('IFLA_INET6_CONF') if inet6 is not None else None
+    return bool(conf is not None and conf.get('disable_ipv6'))
+
+
 def _link_dict(msg):
     info = msg.get_attr('IFLA_LINKINFO')
     kind = info.get_attr('IFLA_INFO_KIND') if info is not None else None
@@ -487,6 +495,7 @@ def _link_dict(msg):
         'link_netnsid': msg.get_attr('IFLA_LINK_NETNSID'),
         'type': msg['ifi_type'],  # ARPHRD_*: 1 for Ethernet
         'loopback': bool(msg['flags'] & IFF_LOOPBACK),
+        'ipv6_disabled': _ipv6_disabled(msg),
     }
     if kind == 'bridge' and info is not None:
         data = info.get_attr('IFLA_INFO_DATA')

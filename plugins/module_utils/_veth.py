@@ -47,9 +47,6 @@ class VethResource(LinkResource):
         validate_mtu(want['mtu'])
         want['mac'] = normalize_mac(want['mac'], 'mac')
         want['peer_mac'] = normalize_mac(want['peer_mac'], 'peer_mac')
-        for option in ('mac', 'peer_mac'):
-            if want[option] == '00:00:00:00:00:00':
-                raise LabnetError('%s 00:00:00:00:00:00 is not a usable address (the kernel refuses it)' % option)
 
     def validate_batch(self, wants):
         ends = {}

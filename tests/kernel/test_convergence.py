@@ -9,9 +9,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import pytest
+import os
 
-from conftest import assert_failed, assert_ok
+import pytest
+from hypothesis import HealthCheck, event, given, settings, strategies as st
+
+from conftest import Sandbox, assert_failed, assert_ok
 
 
 def converges(sandbox, module, **args):
@@ -141,6 +144,12 @@ def test_ipv6_on_a_link_below_1280_is_refused(sandbox):
     refused(sandbox, 'netns_address', 'MTU 1200', '1280', interface='p0', addresses=['10.0.0.1/24', '2001:db8::1/64'])
 
 
+def test_ipv6_on_a_link_where_it_is_disabled_is_refused(sandbox):
+    sandbox.sh('ip link add p0 type veth peer name p1 && sysctl -qw net.ipv6.conf.p1.disable_ipv6=1')
+    refused(sandbox, 'netns_address', 'IPv6 is disabled on p1', items=[
+        {'interface': 'p0', 'addresses': ['10.0.0.1/24']}, {'interface': 'p1', 'addresses': ['2001:db8::1/64']}])
+
+
 def test_loopback_ipv6_on_lo_converges(sandbox):
     converges(sandbox, 'netns_address', interface='lo', addresses=['::1/128', '127.0.0.1/8'])
 
@@ -174,6 +183,7 @@ def test_ipv6_addresses_on_a_link_set_down_converge(sandbox):
     ('true', 'lo', 'loopback'),
     ('ip tuntap add t0 mode tun', 't0', 'not an Ethernet'),
     ('ip link add p0 type veth peer name p1 && ip link add m0 link p0 type macvlan', 'p0', 'macvlan m0'),
+    ('ip link add br0 type bridge && ip link add m0 link br0 type macvlan', 'm0', 'sits on the bridge itself'),
 ])
 def test_port_the_kernel_cannot_enslave_is_refused_when_planning(sandbox, setup, port, fragment):
     sandbox.sh('ip link add q0 type veth peer name q1 && ' + setup)
@@ -194,3 +204,126 @@ def test_port_refused_by_the_kernel_only_rolls_back_the_new_bridge(sandbox):
     before = sandbox.snapshot()
     assert_failed(sandbox.module('linux_bridge', name='br1', ports=['q0', 'p0'], exclusive_ports=True), 'rolled back')
     assert sandbox.snapshot() == before
+
+
+# -- 5. the whole class: generated inputs on the real kernel -------------------------------------
+#
+# Each example is a short story in a fresh sandbox: a few things done by hand (drift, odd links),
+# then module calls with inputs drawn from small alphabets, so that names, ports, ends and
+# addresses collide often. Every module call must either fail and leave the kernel exactly as
+# it was, or converge: a second identical run and a check-mode run after it change nothing. A
+# check-mode run before it predicts it (same operations, or the same refusal).
+
+NAMESPACES = [None, None, None, 'a', 'a', 'n s', 'b']  # b is made by the netns module only
+IFNAMES = ['x', 'x', 'y', 'y', 'eth0', 'br0', 'br0', 'lo', 'a.b', '...', 'é', 't0', 'm0']
+V4 = ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.1.1', '0.0.0.0', '127.0.0.5', '224.0.0.5', '10.0.0.0', '169.254.0.1']
+V4_PREFIXES = ['/24', '/24', '/32', '/16', '/0', '/31', '/255.255.255.0', '/0.0.0.255']
+V6 = ['2001:db8::1', '2001:DB8:0::1', '2001:0db8:0000::0002', '2001:db8::', 'fe80::1', 'fe80::1%x', '::1', '::',
+      'ff02::1', '::ffff:10.0.0.1', '::10.0.0.1', 'fd00::1']
+V6_PREFIXES = ['/64', '/64', '/128', '/0', '/127', '/10']
+BY_HAND = [
+    'ip link add x type veth peer name y',
+    'ip link add x type veth peer name y',
+    'ip link add a.b type veth peer name ... && ip link set ... netns "n s"',
+    'ip link add x type veth peer name eth0 netns a',
+    'ip link add br0 type bridge stp_state 1',
+    'ip link add br0 type bridge && ip link set x master br0',
+    'ip tuntap add t0 mode tun',
+    'ip link add m0 link x type macvlan',
+    'ip link set x up && ip addr add 10.0.0.1/24 dev x && ip addr add 10.0.0.2/24 dev x',
+    'ip link set x up && ip addr add 2001:db8::9/64 dev x',
+    'ip link set x mtu 1200',
+    'ip link set y netns a',
+    'ip link add lo.b type bridge',
+    'ip link add br0 type bridge && ip link add m0 link br0 type macvlan',
+    'sysctl -qw net.ipv6.conf.x.disable_ipv6=1',
+    'sysctl -qw net.ipv6.conf.x.keep_addr_on_down=1',
+    'sysctl -qw net.ipv4.conf.x.promote_secondaries=1',
+]
+
+ifnames = st.sampled_from(IFNAMES)
+namespaces = st.sampled_from(NAMESPACES)
+states = st.sampled_from(['present', 'present', 'present', 'absent'])
+addresses = st.one_of(
+    st.tuples(st.sampled_from(V4), st.sampled_from(V4_PREFIXES)).map(''.join),
+    st.tuples(st.sampled_from(V6), st.sampled_from(V6_PREFIXES)).map(''.join),
+    st.sampled_from(['10.0.0.1/24', '10.0.0.2/24', '10.0.0.3/24', '2001:db8::1/64', 'fd00::1/64', ' 10.0.0.1/24 ']),
+    st.sampled_from(['10.0.0.2/24', '2001:db8::2/64', '010.0.0.1/24']))
+
+
+def maybe(strategy):
+    return st.one_of(st.none(), strategy)
+
+
+def module_args(objects):
+    """One object as top-level options, or a batch of 1-3 as items (top-level values as defaults)."""
+    return st.one_of(objects, st.lists(objects, min_size=1, max_size=3).map(lambda items: {'items': items}))
+
+
+def without_none(strategy):
+    return strategy.map(lambda args: dict((k, v) for k, v in args.items() if v is not None))
+
+
+NETNS = without_none(st.fixed_dictionaries({
+    'name': st.sampled_from(['a', 'b', 'n s']), 'state': maybe(states), 'lo_up': maybe(st.booleans()),
+    'force': maybe(st.booleans())}))
+VETH = without_none(st.fixed_dictionaries({
+    'name': ifnames, 'peer': ifnames, 'namespace': namespaces, 'peer_namespace': namespaces, 'state': maybe(states),
+    'mtu': maybe(st.sampled_from([68, 1279, 1280, 1500, 9000, 65535])),
+    'mac': maybe(st.sampled_from(['02:00:00:00:00:01', '02-00-00-00-00-02', '02:00:00:00:00:01', '00:00:00:00:00:00'])),
+    'up': maybe(st.booleans())}))
+BRIDGE = without_none(st.fixed_dictionaries({
+    'name': ifnames, 'namespace': namespaces, 'state': maybe(states), 'stp': maybe(st.booleans()),
+    'forward_delay': maybe(st.sampled_from([0, 1, 199, 200, 401, 1500, 3000, 3001, 100000])),
+    'mtu': maybe(st.sampled_from([68, 1280, 1500, 9000])), 'up': maybe(st.booleans()),
+    'ports': maybe(st.lists(ifnames, max_size=3, unique=True)), 'exclusive_ports': maybe(st.booleans())}))
+ADDRESS = without_none(st.fixed_dictionaries({
+    'interface': ifnames, 'namespace': namespaces, 'state': maybe(states),
+    'addresses': st.lists(addresses, min_size=1, max_size=2), 'exclusive': maybe(st.booleans()),
+    'up': maybe(st.booleans())}))
+CALLS = st.one_of(
+    st.tuples(st.just('netns'), module_args(NETNS)),
+    st.tuples(st.just('veth'), module_args(VETH)),
+    st.tuples(st.just('linux_bridge'), module_args(BRIDGE)),
+    st.tuples(st.just('linux_bridge'), module_args(BRIDGE)),
+    st.tuples(st.just('netns_address'), module_args(ADDRESS)),
+    st.tuples(st.just('netns_address'), module_args(ADDRESS)))
+STORIES = st.tuples(st.lists(st.sampled_from(BY_HAND), min_size=1, max_size=4), st.lists(CALLS, min_size=1, max_size=4))
+EXAMPLES = int(os.environ.get('LABNET_PROPERTY_EXAMPLES', '25'))
+
+
+def converges_or_changes_nothing(box, module, args):
+    before = box.snapshot()
+    predicted = box.module(module, check=True, **args)
+    assert box.snapshot() == before, 'check mode changed the kernel'
+    first = box.module(module, **args)
+    event('%s %s' % (module, 'refused: ' + first['msg'][:40] if first.get('failed') else
+                     'changed' if first['changed'] else 'unchanged'))
+    if first.get('failed'):
+        assert not first['msg'].startswith('unexpected error'), first['msg']
+        assert box.snapshot() == before, 'failed and changed the kernel: %s (%s)' % (first['msg'], first.get('operations'))
+        if predicted.get('failed'):
+            assert predicted['msg'] == first['msg']
+        return
+    assert not predicted.get('failed'), 'check mode refused what the real run did: %s' % predicted['msg']
+    assert predicted['operations'] == first['operations'], 'check mode predicted other operations'
+    again = box.module(module, **args)
+    assert not again.get('failed') and not again['changed'], (
+        'not converged', first['operations'], again.get('operations'), again.get('msg'))
+    check = box.module(module, check=True, **args)
+    assert not check.get('failed') and not check['changed'], ('check after convergence', check.get('operations'))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+@given(STORIES)
+def test_every_input_converges_or_changes_nothing(story):
+    by_hand, calls = story
+    box = Sandbox()
+    try:
+        box.sh('ip netns add a && ip netns add "n s"')
+        for command in by_hand:
+            box.ok(command)
+        for module, args in calls:
+            converges_or_changes_nothing(box, module, args)
+    finally:
+        box.close()

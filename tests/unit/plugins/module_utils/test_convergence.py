@@ -105,6 +105,12 @@ def test_port_the_kernel_refuses_is_refused_when_planning(port, fragment):
         plan_bridge(br_want(ports=[port['ifname']]), br_have(ports={port['ifname']: port}))
 
 
+def test_port_on_the_bridge_itself_is_refused():
+    m0 = link('m0', kind='macvlan', link=9)
+    with pytest.raises(LabnetError, match='sits on the bridge itself'):
+        plan_bridge(br_want(ports=['m0']), br_have(bridge(), ports={'m0': m0}))
+
+
 def test_new_bridge_and_its_ports_carry_their_undo():
     ports = {'p1': link('p1', index=3), 'p2': dict(link('p2', index=4, master=7), master_name='br1')}
     plan = plan_bridge(br_want(ports=['p1', 'p2'], mtu=1400), br_have(ports=ports))
@@ -150,7 +156,7 @@ def test_veth_items_with_equal_names_elsewhere_pass():
 
 
 def test_zero_mac_is_refused():
-    with pytest.raises(LabnetError, match='not a usable address'):
+    with pytest.raises(LabnetError, match='all zeros'):
         validated(VethResource(), [{'name': 'x', 'peer': 'y', 'peer_mac': '00-00-00-00-00-00'}])
 
 
@@ -187,6 +193,10 @@ def test_ipv6_refused_where_the_kernel_refuses_it():
     with pytest.raises(LabnetError, match='MTU 1200, below the 1280'):
         plan_address(addr_want(['10.0.0.1/24', '2001:db8::1/64']), addr_have(mtu=1200))
     plan_address(addr_want(['10.0.0.1/24']), addr_have(mtu=1200))  # IPv4 is fine
+    have = addr_have()
+    have['link']['ipv6_disabled'] = True
+    with pytest.raises(LabnetError, match='IPv6 is disabled on n/eth0'):
+        plan_address(addr_want(['10.0.0.1/24', '2001:db8::1/64']), have)
     with pytest.raises(LabnetError, match='loopback device only'):
         plan_address(addr_want(['::1/128']), addr_have())
     assert texts(plan_address(addr_want(['::1/128']), addr_have('::1/128', loopback=True)).ops) == []
