@@ -31,6 +31,8 @@ notes:
     of O(items), a list of objects. Top-level options are then the defaults for each entry.
     All entries are validated before anything changes, read once, and applied in order; this is much
     faster than a loop, which costs one module run per entry."
+  - "B(Nothing half-made): when the kernel refuses a step, what the run had done to that object is undone
+    (for example a bridge it created is removed) and the error says so."
 requirements:
   - pyroute2 >= 0.7.2 on the target (Debian 12 C(python3-pyroute2) and PyPI 0.9.x are both tested)
 '''

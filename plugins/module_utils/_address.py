@@ -14,10 +14,27 @@ __metaclass__ = type
 import ipaddress
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, is_ours, mark_owner, parse_interface_address)
+    OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, claim_once, is_ours, mark_owner,
+    parse_interface_address)
 from ansible_collections.labnet.netns.plugins.module_utils._links import (
     LinkResource, attr_ops, check_ifname, check_namespace,
     link_key, namespace_option, where)
+
+
+IFA_F_SECONDARY = 0x01
+IPV6_MIN_MTU = 1280
+
+
+def _check_form(addr):
+    """Refuse what the kernel would not keep as asked: it refuses some, and silently ignores 0.0.0.0."""
+    if getattr(addr, 'scope_id', None):
+        raise LabnetError('address %s has a zone (%%%s): the kernel keeps no zone with an address; '
+                          'write it without' % (addr, addr.scope_id))
+    if addr.ip.is_unspecified:
+        raise LabnetError('address %s is the unspecified address: the kernel %s' % (
+            addr, 'ignores it (and reports success)' if addr.version == 4 else 'refuses it'))
+    if addr.version == 6 and addr.ip.is_multicast:
+        raise LabnetError('address %s is an IPv6 multicast address: the kernel refuses it as an interface address' % addr)
 
 
 class AddressResource(LinkResource):
@@ -45,6 +62,7 @@ class AddressResource(LinkResource):
         parsed = [parse_interface_address(a) for a in want['addresses']]
         seen = {}
         for addr in parsed:
+            _check_form(addr)
             if addr.ip in seen:
                 raise LabnetError('address %s is listed twice (as %s and %s)' % (addr.ip, seen[addr.ip], addr))
             seen[addr.ip] = addr
@@ -52,6 +70,15 @@ class AddressResource(LinkResource):
             raise LabnetError('addresses must list at least one address '
                               '(or use exclusive=true with an empty list to remove every address)')
         want['addresses'] = parsed
+
+    def validate_batch(self, wants):
+        claims = {}
+        for index, want in enumerate(wants):
+            if want['state'] == 'present':
+                for addr in want['addresses']:
+                    claim_once(claims, (want['namespace'], addr.ip), index,
+                               'give address %s to an interface of %s: one address, one interface'
+                               % (addr.ip, where(want['namespace'])))
 
     def read(self, kernel, wants):
         links = self.link_cache(kernel)
@@ -64,14 +91,15 @@ class AddressResource(LinkResource):
             else:
                 link = links.referred(ns, want['interface'])
             if link is None or link.get('assumed'):
-                haves.append({'link': link, 'addresses': [], 'ours': True, 'additions': {}})
+                haves.append({'link': link, 'addresses': [], 'secondary': [], 'ours': True, 'additions': {}})
                 continue
             if ns not in cache:
                 cache[ns] = kernel.addresses(ns)
-            current = [ipaddress.ip_interface('%s/%d' % (a['address'], a['prefixlen']))
-                       for a in cache[ns] if a['index'] == link['index']]
+            mine = [a for a in cache[ns] if a['index'] == link['index']]
+            current = [ipaddress.ip_interface('%s/%d' % (a['address'], a['prefixlen'])) for a in mine]
+            secondary = [addr for addr, a in zip(current, mine) if a.get('flags', 0) & IFA_F_SECONDARY]
             ours = is_ours(link['alias'], want['owner'])
-            haves.append({'link': link, 'addresses': current, 'ours': ours,
+            haves.append({'link': link, 'addresses': current, 'secondary': secondary, 'ours': ours,
                           'additions': {} if ours else kernel.additions(ns, link)})
         return haves
 
@@ -93,10 +121,13 @@ def _managed(addr):
     return not (addr.version == 6 and addr.ip.is_link_local)
 
 
-def _addr_op(ns, ifname, change, addr, record=None):
+def _addr_op(ns, ifname, change, addr, why='', undo=True, record=None):
+    """RECORD: None (the interface is ours), a mark (an addition of ours recorded), False (forgotten)."""
     verb = 'add' if change == 'add' else 'remove'
-    return Op('addr', '%s address %s %s %s' % (verb, addr, 'to' if verb == 'add' else 'from', link_key(ns, ifname)),
-              ns=ns, ifname=ifname, change=change, address=addr, record=record)
+    inverse = None if record is None else (False if record else None)
+    return Op('addr', '%s address %s %s %s%s' % (verb, addr, 'to' if verb == 'add' else 'from', link_key(ns, ifname), why),
+              ns=ns, ifname=ifname, change=change, address=addr, record=record,
+              undo=_addr_op(ns, ifname, 'del' if change == 'add' else 'add', addr, undo=False, record=inverse) if undo else None)
 
 
 def _sorted(addrs, wanted):
@@ -104,6 +135,35 @@ def _sorted(addrs, wanted):
     by itself (asynchronously, after a link comes up), unless they were asked for."""
     shown = [a for a in addrs if _managed(a) or a in wanted]
     return [str(a) for a in sorted(shown, key=lambda a: (a.version, int(a.ip), a.network.prefixlen))]
+
+
+def _check_fits(addr, link, key):
+    """Refuse, when planning, an IPv6 address the kernel would refuse on LINK."""
+    if addr.version != 6:
+        return
+    if link.get('mtu') is not None and link['mtu'] < IPV6_MIN_MTU:
+        raise LabnetError('%s has MTU %d, below the %d that IPv6 needs: the kernel refuses IPv6 address %s on it'
+                          % (key, link['mtu'], IPV6_MIN_MTU, addr))
+    if link.get('ipv6_disabled'):
+        raise LabnetError('IPv6 is disabled on %s (sysctl net.ipv6.conf.%s.disable_ipv6): the kernel refuses IPv6 address %s'
+                          % (key, link['ifname'], addr))
+    if addr.ip.is_loopback and not link.get('loopback', True) and link.get('kind') != 'vrf':
+        raise LabnetError('address %s is the IPv6 loopback address: the kernel allows it on a loopback device only, '
+                          'not on %s' % (addr, key))
+
+
+def _lost(dels, current, secondary, going_down):
+    """Addresses the kernel removes by itself, with why: an IPv4 primary takes the secondary
+    addresses of its subnet with it (unless promote_secondaries is set), and setting a link down
+    drops its IPv6 addresses (unless keep_addr_on_down is set)."""
+    lost = []
+    for gone in dels:
+        if gone.version == 4 and gone not in secondary:
+            lost += [(a, 'removing %s removes it' % gone) for a in secondary
+                     if a.network == gone.network and a not in dels]
+    if going_down:
+        lost += [(a, 'setting the link down removes IPv6 addresses') for a in current if a.version == 6]
+    return lost
 
 
 def plan_address(want, have):
@@ -118,20 +178,16 @@ def plan_address(want, have):
         raise LabnetError('interface %s does not exist in %s' % (ifname, where(ns)))
     current = list(have['addresses'])
     by_ip = dict((a.ip, a) for a in current)
-    ops = []
-    final = list(current)
-    added = None if have['ours'] else want['mark']  # recorded: an addition to an interface not ours
+    link = have['link']
+    dels, adds = [], []
 
     def mine(addr):
+        """Ours to remove: on an interface of ours, or an addition recorded as ours."""
         return have['ours'] or have['additions'].get(str(addr)) == want['mark']
 
-    def remove(addr):
-        ops.append(_addr_op(ns, ifname, 'del', addr, record=None if have['ours'] else False))
-        final.remove(addr)
-
     if want['state'] == 'present':
-        adds = []
         for addr in want['addresses']:
+            _check_fits(addr, link, key)
             old = by_ip.get(addr.ip)
             if old == addr:
                 continue
@@ -139,24 +195,35 @@ def plan_address(want, have):
                 if not (mine(old) or want['force']):
                     raise LabnetError('address %s on %s was not added by %s; refusing to replace it with %s '
                                       '(set force=true to replace it)' % (old, key, want['mark'], addr))
-                remove(old)
+                dels.append(old)
             adds.append(addr)
         if want['exclusive']:
-            for addr in current:
-                if _managed(addr) and addr not in want['addresses'] and addr in final and (mine(addr) or want['force']):
-                    remove(addr)
-        # removals first: deleting a primary IPv4 address also deletes the secondary ones of its
-        # subnet, so an address added before the old one is removed would vanish with it
-        for addr in adds:
-            ops.append(_addr_op(ns, ifname, 'add', addr, record=added))
-            final.append(addr)
-        ops += attr_ops(ns, ifname, have['link'], up=want['up'])
+            # what is not ours stays unless force=true
+            dels += [a for a in current if _managed(a) and a not in want['addresses'] and a not in dels
+                     and (mine(a) or want['force'])]
         up_after = want['up']
     else:
-        for addr in want['addresses']:
-            if by_ip.get(addr.ip) == addr and (mine(addr) or not want['adopt']):
-                remove(addr)
-        up_after = have['link']['up']
+        # the listed addresses (exactly what the task describes); with adopt=true only ours
+        dels = [a for a in want['addresses'] if by_ip.get(a.ip) == a and (mine(a) or not want['adopt'])]
+        up_after = link['up']
+    added = None if have['ours'] else want['mark']  # additions to an interface not ours are recorded
+    forget = None if have['ours'] else False
+    ops = []
+    if link['up'] and not up_after:
+        ops += attr_ops(ns, ifname, link, up=False)
+    ops += [_addr_op(ns, ifname, 'del', a, record=forget) for a in dels]
+    # what the kernel removes by itself goes back, unless it is to go
+    lost = _lost(dels, current, have.get('secondary', ()), going_down=link['up'] and not up_after)
+    back = []
+    for addr, why in lost:
+        if addr not in dels and addr not in back and (_managed(addr) or addr in want['addresses']):
+            back.append(addr)
+            ops.append(_addr_op(ns, ifname, 'add', addr, ' again (%s)' % why))
+    ops += [_addr_op(ns, ifname, 'add', a, record=added) for a in adds]
+    if up_after and not link['up']:
+        ops += attr_ops(ns, ifname, link, up=True)
+    gone = set(dels) | set(a for a, _ in lost)
+    final = [a for a in current if a not in gone] + back + adds
     before = {'addresses': _sorted(current, want['addresses']), 'up': have['link']['up']}
     after = {'addresses': _sorted(final, want['addresses']), 'up': up_after}
     return Plan(key, before, after, ops, info)

@@ -13,11 +13,31 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, claim, is_ours, mark_owner,
+    OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, claim, claim_once, is_ours, mark_owner,
     release, validate_ifname, validate_mtu)
 from ansible_collections.labnet.netns.plugins.module_utils._links import (
     LinkResource, attr_ops, check_ifname, check_namespace,
     link_key, mark_ops, namespace_option, where)
+
+
+# What the kernel accepts as forward delay while STP is on (2-30 s, net/bridge/br_stp_if.c):
+# it clamps a delay outside this range when STP is turned on, and refuses it (ERANGE) later.
+STP_FORWARD_DELAY = (200, 3000)
+# kinds of link that hold their lower device (its rx_handler): no bridge can take that device
+_HOLDER_KINDS = ('macvlan', 'macvtap', 'ipvlan', 'ipvtap', 'macsec')
+
+
+def _check_stp_delay(delay, why):
+    if delay is not None and not STP_FORWARD_DELAY[0] <= delay <= STP_FORWARD_DELAY[1]:
+        raise LabnetError('forward_delay %d is out of the range %d-%d (2-30 s) that the kernel accepts while STP is on '
+                          '(%s): it would clamp or refuse it' % ((delay,) + STP_FORWARD_DELAY + (why,)))
+
+
+def _delay_reached(have, want):
+    """The kernel keeps the delay in clock ticks and reports it rounded down: depending on its
+    tick rate (CONFIG_HZ) a delay it was given comes back up to 1 cs lower (401 -> 400 with
+    HZ=250, every value 1 lower with HZ=300). Such a value is the one asked for."""
+    return have is not None and want - 1 <= have <= want
 
 
 class BridgeResource(LinkResource):
@@ -46,6 +66,8 @@ class BridgeResource(LinkResource):
         validate_mtu(want['mtu'])
         if want['forward_delay'] is not None and not 0 <= want['forward_delay'] <= 100000:
             raise LabnetError('forward_delay %d is out of range (centiseconds, 0-100000)' % want['forward_delay'])
+        if want['stp']:
+            _check_stp_delay(want['forward_delay'], 'stp=true')
         ports = want['ports'] or []
         for port in ports:
             validate_ifname(port, 'port')
@@ -56,10 +78,19 @@ class BridgeResource(LinkResource):
         if want['exclusive_ports'] and want['ports'] is None:
             raise LabnetError('exclusive_ports needs ports (use ports: [] to detach every port)')
 
+    def validate_batch(self, wants):
+        self.claimed = {}
+        for index, want in enumerate(wants):
+            if want['state'] == 'present':
+                for port in want['ports'] or []:
+                    claim_once(self.claimed, (want['namespace'], port), index,
+                               'list %s as a port: a port belongs to one bridge' % link_key(want['namespace'], port))
+
     def read(self, kernel, wants):
         links = self.link_cache(kernel)
+        claimed = getattr(self, 'claimed', {})
         haves = []
-        for want in wants:
+        for index, want in enumerate(wants):
             ns = want['namespace']
             absent = want['state'] == 'absent'
             current = links(ns, missing_ok=absent)
@@ -78,7 +109,12 @@ class BridgeResource(LinkResource):
             for link in ports.values():
                 if link is not None:
                     link['master_name'] = index_names.get(link['master'])
-            haves.append({'bridge': bridge, 'ports': ports, 'attached': attached})
+                    link['held_by'] = sorted('%s %s' % (l['kind'], l['ifname']) for l in current.values()
+                                             if l['kind'] in _HOLDER_KINDS and l['link'] == link['index']
+                                             and l['link_netnsid'] is None)
+            # ports that other items of this task attach elsewhere: exclusive_ports leaves them to those
+            taken = set(port for (pns, port), i in claimed.items() if pns == ns and i != index)
+            haves.append({'bridge': bridge, 'ports': ports, 'attached': attached, 'taken': taken})
         return haves
 
     def plan(self, want, have):
@@ -100,6 +136,29 @@ def _bridge_attrs(want):
     if want['forward_delay'] is not None:
         attrs['br_forward_delay'] = want['forward_delay']
     return attrs
+
+
+def _bridge_set(ns, name, attr, value, old=None):
+    """Set one bridge attribute (br_ATTR); undone by setting OLD back."""
+    undo = None if old is None else _bridge_set(ns, name, attr, old)
+    return Op('set', 'set %s=%s on bridge %s' % (attr, value, link_key(ns, name)), undo=undo,
+              ns=ns, ifname=name, attrs={'kind': 'bridge', 'br_' + attr: value})
+
+
+def _port_refusal(port, name, link, bridge):
+    """Why the kernel would refuse LINK as a port of bridge NAME (net/bridge/br_if.c), or None."""
+    if bridge is not None and link.get('link') == bridge['index'] and link.get('link_netnsid') is None:
+        return 'port %s of bridge %s sits on the bridge itself (a %s on %s): the kernel refuses the loop' % (
+            port, name, link['kind'] or 'link', name)
+    if link.get('loopback'):
+        return 'port %s of bridge %s is a loopback device: the kernel lets no bridge take it' % (port, name)
+    if link.get('type', 1) != 1:
+        return ('port %s of bridge %s is not an Ethernet device (link type %s): the kernel bridges Ethernet '
+                'devices only' % (port, name, link['type']))
+    if link.get('held_by'):
+        return ('port %s of bridge %s carries %s: the kernel lets no bridge take a device that a macvlan, '
+                'ipvlan or macsec link sits on' % (port, name, ', '.join(link['held_by'])))
+    return None
 
 
 def _state(want, bridge, ports):
@@ -146,11 +205,16 @@ def plan_bridge(want, have):
             raise LabnetError('port %s of bridge %s does not exist in %s' % (port, name, where(ns)))
         if link['kind'] == 'bridge':
             raise LabnetError('port %s of bridge %s is itself a bridge' % (port, name))
+        refusal = _port_refusal(port, name, link, bridge)
+        if refusal:
+            raise LabnetError(refusal)
 
     ops = []
     attrs = _bridge_attrs(want)
+    delay = want['forward_delay']
     if bridge is None:
-        ops.append(Op('create', 'create bridge %s' % key, ns=ns, name=name, mark=want['mark'], attrs=attrs))
+        ops.append(Op('create', 'create bridge %s' % key, ns=ns, name=name, mark=want['mark'], attrs=attrs,
+                      undo=Op('delete', 'delete bridge %s' % key, ns=ns, ifname=name)))
         current = {'up': False, 'mtu': None, 'master': None}
         ours = True
         info['owner'] = mark_owner(want['mark'])
@@ -159,14 +223,16 @@ def plan_bridge(want, have):
         ours = claim('bridge %s' % key, bridge['alias'], want)
         ops += mark_ops([(ns, name, bridge)], want['mark'])
         info['owner'] = mark_owner(bridge['alias'])
-        changed = dict((k, v) for k, v in attrs.items()
-                       if bridge.get({'br_stp_state': 'stp', 'br_forward_delay': 'forward_delay'}[k])
-                       != (bool(v) if k == 'br_stp_state' else v))
-        if changed:
-            changed['kind'] = 'bridge'
-            ops.append(Op('set', 'set %s on bridge %s' % (
-                ', '.join('%s=%s' % (k[3:], changed[k]) for k in sorted(changed) if k != 'kind'), key),
-                ns=ns, ifname=name, attrs=changed))
+        if want['stp'] is None and bridge.get('stp'):
+            _check_stp_delay(delay, 'STP is on in the kernel and stp is not set')
+        # one attribute at a time, STP first: the kernel applies a delay before the STP state,
+        # so a long delay with STP turned off in the same request would be refused
+        if want['stp'] is not None and bridge.get('stp') != want['stp']:
+            ops.append(_bridge_set(ns, name, 'stp_state', int(want['stp']), int(bool(bridge.get('stp')))))
+        if delay is not None and _delay_reached(bridge.get('forward_delay'), delay):
+            delay = bridge['forward_delay']
+        elif delay is not None:
+            ops.append(_bridge_set(ns, name, 'forward_delay', delay, bridge.get('forward_delay')))
 
     wanted_ports = want['ports'] if want['ports'] is not None else []
     for port in wanted_ports:
@@ -176,25 +242,33 @@ def plan_bridge(want, have):
             if link['master'] is not None:
                 text += ' (was on %s)' % (link.get('master_name') or 'another master')
             # attached to a bridge that is not ours: recorded, so that teardown takes it back off
+            old = link.get('master_name') if link['master'] is not None else None
             ops.append(Op('set', text, ns=ns, ifname=port, attrs={'master': name},
-                          record=None if ours else (_port_key(name), want['mark'])))
+                          record=None if ours else (_port_key(name), want['mark']),
+                          undo=Op('set', 'detach %s from bridge %s' % (link_key(ns, port), name) if old is None else
+                                  'attach %s to bridge %s' % (link_key(ns, port), old),
+                                  ns=ns, ifname=port, attrs={'master': old})))
     final_ports = sorted(set(have['attached']) | set(wanted_ports))
     if want['exclusive_ports']:
         for port in have['attached']:
-            if port not in wanted_ports:
+            if port not in wanted_ports and port not in have.get('taken', ()):
                 ops.append(Op('set', 'detach %s from bridge %s' % (link_key(ns, port), name),
-                              ns=ns, ifname=port, attrs={'master': None}))
+                              ns=ns, ifname=port, attrs={'master': None},
+                              undo=Op('set', 'attach %s to bridge %s' % (link_key(ns, port), name),
+                                      ns=ns, ifname=port, attrs={'master': name})))
         final_ports = sorted(wanted_ports)
     # MTU last: adding a port re-adjusts the bridge MTU; setting it explicitly pins it.
     mtu_changes = want['mtu'] is not None and (current['mtu'] != want['mtu'] or
                                                any(op.args['attrs'].get('master') for op in ops if op.action == 'set'))
     if mtu_changes:
-        ops.append(Op('set', 'set mtu %d on %s' % (want['mtu'], key), ns=ns, ifname=name, attrs={'mtu': want['mtu']}))
+        old = current['mtu']
+        ops.append(Op('set', 'set mtu %d on %s' % (want['mtu'], key), ns=ns, ifname=name, attrs={'mtu': want['mtu']},
+                      undo=old and Op('set', 'set mtu %d on %s' % (old, key), ns=ns, ifname=name, attrs={'mtu': old})))
     ops += attr_ops(ns, name, current, up=want['up'])
     after = dict(before, state='present', up=want['up'], ports=final_ports)
     for opt in ('stp', 'forward_delay', 'mtu'):
         if want[opt] is not None:
-            after[opt] = want[opt]
+            after[opt] = delay if opt == 'forward_delay' else want[opt]
     if before['state'] == 'absent':
         after = _state(want, dict(up=want['up'], stp=want['stp'], forward_delay=want['forward_delay'],
                                   mtu=want['mtu']), final_ports)

@@ -83,6 +83,8 @@ def normalize_mac(mac, what='MAC address'):
         raise LabnetError('%s %r is not of the form aa:bb:cc:dd:ee:ff' % (what, mac))
     if int(value[:2], 16) & 1:
         raise LabnetError('%s %r is a multicast address' % (what, mac))
+    if value == '00:00:00:00:00:00':
+        raise LabnetError('%s %r is all zeros, which the kernel refuses' % (what, mac))
     return value
 
 
@@ -192,9 +194,10 @@ def release(what, found_mark, want, exact=False):
 class Op:
     """One planned change. TEXT is what the user reads in `operations`."""
 
-    def __init__(self, action, text, **args):
+    def __init__(self, action, text, undo=None, **args):
         self.action = action
         self.text = text
+        self.undo = undo  # the Op that reverts this one, if a later step of the same object fails
         self.args = args
 
     def __repr__(self):
@@ -265,6 +268,10 @@ class Resource:
     def validate(self, want):
         """Normalise and check one desired object in place; raise LabnetError."""
 
+    def validate_batch(self, wants):
+        """Check the validated objects of one call against each other (one interface claimed by
+        two items...); raise LabnetError naming both items (see claim_once)."""
+
     def key(self, want):
         return want[self.KEY]
 
@@ -278,6 +285,37 @@ class Resource:
 
     def apply(self, kernel, op):
         getattr(self, 'do_' + op.action)(kernel, **op.args)
+
+
+def claim_once(claims, thing, index, what):
+    """Record that items[INDEX] uses THING (in CLAIMS, a dict); a THING already used by another
+    item is refused: 'items[i] and items[j] both WHAT'."""
+    other = claims.setdefault(thing, index)
+    if other != index:
+        raise LabnetError('items[%d] and items[%d] both %s' % (other, index, what))
+
+
+def _roll_back(resource, kernel, applied):
+    """Undo, newest first, the APPLIED ops of the object that failed. Returns the ops that
+    stay applied (no undo, or the undo failed) and a note for the error message."""
+    kept, undone, failed = [], [], []
+    for op in reversed(applied):
+        if op.undo is None:
+            kept.insert(0, op)
+            continue
+        try:
+            resource.apply(kernel, op.undo)
+        except Exception as exc:  # pylint: disable=broad-except
+            kept.insert(0, op)
+            failed.append('%s (%s)' % (op.undo.text, getattr(exc, 'msg', exc)))
+        else:
+            undone.append(op.undo.text)
+    note = ''
+    if undone:
+        note += '; rolled back: %s' % ', '.join(undone)
+    if failed:
+        note += '; could not roll back: %s' % ', '.join(failed)
+    return kept, note
 
 
 def build_module(resource, **kwargs):
@@ -333,14 +371,26 @@ def run_module(module, resource):
                 raise LabnetError('%s %r is listed twice (items[%d] and items[%d])' % (
                     resource.RESULT_KEY.rstrip('s'), key, seen[key], index))
             seen[key] = index
+        resource.validate_batch(wants)
         with factory() as kernel:
             haves = resource.read(kernel, wants)
             plans = [resource.plan(w, h) for w, h in zip(wants, haves)]
             ops = [op for p in plans for op in p.ops]
             if not module.check_mode:
-                for op in ops:
-                    resource.apply(kernel, op)
-                    done.append(op.text)
+                for plan in plans:
+                    applied = []
+                    try:
+                        for op in plan.ops:
+                            resource.apply(kernel, op)
+                            applied.append(op)
+                    except Exception as exc:
+                        # the failing object is not left half-made: undo what this run did to it
+                        applied, note = _roll_back(resource, kernel, applied)
+                        if not isinstance(exc, LabnetError):
+                            raise
+                        raise LabnetError(exc.msg + note, errno=exc.errno)
+                    finally:
+                        done.extend(op.text for op in applied)
     except LabnetError as exc:
         # what was already applied is reported, so a failure mid-batch is never silent
         module.fail_json(msg=exc.msg, changed=bool(done), operations=done)

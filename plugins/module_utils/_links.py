@@ -159,8 +159,14 @@ def mark_ops(found, mark):
             for ns, ifname, link in found if link is not None and link.get('unmarked')]
 
 
-def set_op(ns, ifname, text, **attrs):
-    return Op('set', '%s %s' % (text, link_key(ns, ifname)), ns=ns, ifname=ifname, attrs=attrs)
+def set_op(ns, ifname, text, undo=None, **attrs):
+    return Op('set', '%s %s' % (text, link_key(ns, ifname)), undo=undo, ns=ns, ifname=ifname, attrs=attrs)
+
+
+def up_op(ns, ifname, up):
+    """Set the link up or down; undone by the opposite."""
+    return set_op(ns, ifname, 'set up' if up else 'set down', state='up' if up else 'down',
+                  undo=set_op(ns, ifname, 'set down' if up else 'set up', state='down' if up else 'up'))
 
 
 def attr_ops(ns, ifname, link, up=None, mtu=None, mac=None, master=None, master_name=None):
@@ -170,11 +176,15 @@ def attr_ops(ns, ifname, link, up=None, mtu=None, mac=None, master=None, master_
         ops.append(Op('set', 'attach %s to bridge %s' % (link_key(ns, ifname), master_name),
                       ns=ns, ifname=ifname, attrs={'master': master_name}))
     if mtu is not None and link.get('mtu') != mtu:
-        ops.append(set_op(ns, ifname, 'set mtu %d on' % mtu, mtu=mtu))
+        old = link.get('mtu')
+        ops.append(set_op(ns, ifname, 'set mtu %d on' % mtu, mtu=mtu,
+                          undo=old and set_op(ns, ifname, 'set mtu %d on' % old, mtu=old)))
     if mac is not None and link.get('mac') != mac:
-        ops.append(set_op(ns, ifname, 'set mac %s on' % mac, address=mac))
+        old = link.get('mac')
+        ops.append(set_op(ns, ifname, 'set mac %s on' % mac, address=mac,
+                          undo=old and set_op(ns, ifname, 'set mac %s on' % old, address=old)))
     if up is not None and link.get('up') != up:
-        ops.append(set_op(ns, ifname, 'set up' if up else 'set down', state='up' if up else 'down'))
+        ops.append(up_op(ns, ifname, up))
     return ops
 
 

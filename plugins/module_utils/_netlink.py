@@ -35,6 +35,7 @@ except ImportError as exc:  # pragma: no cover - exercised by the missing-librar
     PYROUTE2_IMPORT_ERROR = exc
 
 IFF_UP = 1
+IFF_LOOPBACK = 8
 
 
 class Kernel(NamespaceEntries):
@@ -111,7 +112,8 @@ class Kernel(NamespaceEntries):
         for msg in msgs:
             addr = msg.get_attr('IFA_LOCAL') or msg.get_attr('IFA_ADDRESS')
             out.append({'index': msg['index'], 'address': addr, 'prefixlen': msg['prefixlen'],
-                        'family': msg['family'], 'scope': msg['scope']})
+                        'family': msg['family'], 'scope': msg['scope'],
+                        'flags': msg.get_attr('IFA_FLAGS') or msg['flags']})
         return out
 
     def routes(self, name=None):
@@ -252,6 +254,14 @@ class Kernel(NamespaceEntries):
                 raise
 
 
+def _ipv6_disabled(msg):
+    """True when the link's IPv6 configuration says disable_ipv6 (the kernel then refuses IPv6 addresses)."""
+    spec = msg.get_attr('IFLA_AF_SPEC')
+    inet6 = spec.get_attr('AF_INET6') if spec is not None else None
+    conf = inet6.get_attr('IFLA_INET6_CONF') if inet6 is not None else None
+    return bool(conf is not None and conf.get('disable_ipv6'))
+
+
 def _link_dict(msg):
     info = msg.get_attr('IFLA_LINKINFO')
     kind = info.get_attr('IFLA_INFO_KIND') if info is not None else None
@@ -266,6 +276,9 @@ def _link_dict(msg):
         'link': msg.get_attr('IFLA_LINK'),
         'link_netnsid': msg.get_attr('IFLA_LINK_NETNSID'),
         'alias': msg.get_attr('IFLA_IFALIAS'),
+        'type': msg['ifi_type'],  # ARPHRD_*: 1 for Ethernet
+        'loopback': bool(msg['flags'] & IFF_LOOPBACK),
+        'ipv6_disabled': _ipv6_disabled(msg),
     }
     if kind == 'bridge' and info is not None:
         data = info.get_attr('IFLA_INFO_DATA')

@@ -108,7 +108,8 @@ def plan_netns(want, have):
                 before['leftover_file'] = True
                 ops.append(Op('create', 'replace leftover plain file %s with namespace %s' % (path, name), name=name, mark=want['mark']))
             else:
-                ops.append(Op('create', 'create namespace %s' % name, name=name, mark=want['mark']))
+                ops.append(Op('create', 'create namespace %s' % name, name=name, mark=want['mark'],
+                              undo=Op('remove', 'remove namespace %s' % name, name=name)))
             lo_now = False
             mark = want['mark']
         else:

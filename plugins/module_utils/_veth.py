@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, claim, is_ours, mark_owner,
+    OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, claim, claim_once, is_ours, mark_owner,
     normalize_mac, release, validate_mtu)
 from ansible_collections.labnet.netns.plugins.module_utils._links import (
     UNKNOWN, LinkCache, LinkResource, PeerFinder, attr_ops, check_ifname,
@@ -50,6 +50,13 @@ class VethResource(LinkResource):
         validate_mtu(want['mtu'])
         want['mac'] = normalize_mac(want['mac'], 'mac')
         want['peer_mac'] = normalize_mac(want['peer_mac'], 'peer_mac')
+
+    def validate_batch(self, wants):
+        ends = {}
+        for index, want in enumerate(wants):
+            for ns, ifname in ((want['namespace'], want['name']), (want['peer_namespace'], want['peer'])):
+                claim_once(ends, (ns, ifname), index,
+                           'name %s as an end of their veth pair: an interface is an end of one pair' % link_key(ns, ifname))
 
     def read(self, kernel, wants):
         links = self.link_cache(kernel)
@@ -150,7 +157,8 @@ def plan_veth(want, have):
         before = {'state': 'absent'}
         ops.append(Op('create', 'create veth %s with peer %s' % (key, link_key(pns, peer_name)),
                       ns=ns, name=name, peer=peer_name, peer_ns=pns, mark=want['mark'],
-                      mtu=want['mtu'], mac=want['mac'], peer_mac=want['peer_mac']))
+                      mtu=want['mtu'], mac=want['mac'], peer_mac=want['peer_mac'],
+                      undo=Op('delete', 'delete veth %s (and its peer)' % key, ns=ns, ifname=name)))
         if want['up']:
             ops.append(Op('set', 'set up %s' % key, ns=ns, ifname=name, attrs={'state': 'up'}))
             ops.append(Op('set', 'set up %s' % link_key(pns, peer_name), ns=pns, ifname=peer_name, attrs={'state': 'up'}))

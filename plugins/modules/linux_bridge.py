@@ -35,6 +35,11 @@ options:
     description:
       - Forward delay in centiseconds (V(1500) is 15 s), as C(ip link ... type bridge forward_delay) takes it.
         Not managed when omitted.
+      - The kernel keeps it in clock ticks and may report it up to 1 lower than given (V(401) is kept as V(400)
+        with C(CONFIG_HZ=250), every value 1 lower with C(CONFIG_HZ=300)); such a value counts as reached, and
+        RV(bridges[].forward_delay) shows what the kernel keeps.
+      - While STP is on (O(stp=true), or O(stp) omitted and STP on in the kernel) it must be 200-3000 (2-30 s),
+        as the kernel clamps or refuses other values then.
     type: int
   mtu:
     description:
@@ -51,6 +56,9 @@ options:
       - Interfaces (in the bridge's namespace) that must be ports of this bridge. They must exist.
       - Ports not listed are left alone unless O(exclusive_ports=true).
       - The up state of ports is not managed here (M(labnet.netns.veth) does that for veth ends).
+      - A port the kernel cannot take (a loopback device, a device that is not Ethernet, a device a macvlan, ipvlan
+        or macsec link sits on) is refused before anything changes. If the kernel refuses a port all the same,
+        what this run did to the bridge is undone (a bridge it created is removed).
     type: list
     elements: str
   exclusive_ports:
@@ -61,6 +69,8 @@ options:
     description:
       - Many bridges in one task. Each entry takes the options above; top-level options are the
         defaults for every entry. Mutually exclusive with O(name).
+      - Two entries may not list the same port (in one namespace). A port that one entry attaches is not
+        detached by another entry's O(exclusive_ports).
     type: list
     elements: dict
     suboptions:

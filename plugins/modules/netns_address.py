@@ -13,8 +13,13 @@ short_description: Manage IPv4 and IPv6 addresses of an interface, on the host o
 version_added: 0.1.0
 description:
   - Adds and removes addresses of an interface and brings the interface up.
-  - Addresses are compared as normalised networks (V(10.0.1.1/24) and V(10.0.1.001/24) are one address), never as strings.
+  - Addresses are compared as normalised networks (V(2001:DB8::1/64) and V(2001:db8:0::1/64) are one address), never as strings.
   - An address present with another prefix length is replaced.
+  - Addresses the kernel would not keep as written are refused before anything changes, V(0.0.0.0) (which the kernel
+    ignores), V(::), IPv6 multicast, an IPv6 zone (V(fe80::1%eth0)), V(::1) on other than a loopback device,
+    and IPv6 on an interface whose MTU is below 1280.
+  - What the kernel removes by itself is added back in the same run, the other IPv4 addresses of a subnet
+    whose first (primary) address is removed, and the IPv6 addresses of an interface set down (O(up=false)).
 options:
   interface:
     description:
@@ -46,6 +51,7 @@ options:
     description:
       - Many interfaces in one task. Each entry takes the options above; top-level options are the
         defaults for every entry. Mutually exclusive with O(interface).
+      - Two entries may not give one address to two interfaces of one namespace.
     type: list
     elements: dict
     suboptions:

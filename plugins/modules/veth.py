@@ -56,6 +56,7 @@ options:
     description:
       - Many pairs in one task. Each entry takes the options above; top-level options are the
         defaults for every entry. Mutually exclusive with O(name).
+      - An interface (a name in a namespace) may be an end of one entry's pair only, whether as O(name) or O(peer).
     type: list
     elements: dict
     suboptions:

@@ -195,7 +195,7 @@ def test_bridge_inside_namespace_with_options(sandbox):
                'ip -n router link set br-core mtu 1300 && ip -n router link set br-core down')
     res = four_runs_after_drift(sandbox, 'linux_bridge', name='br-core', namespace='router', stp=True,
                                 forward_delay=400, mtu=1400)
-    assert len(res['operations']) == 3
+    assert len(res['operations']) == 4  # stp, forward_delay (one at a time), mtu, up
     link = sandbox.links('router')['br-core']
     assert link['linkinfo']['info_data']['stp_state'] == 1 and link['mtu'] == 1400 and 'UP' in link['flags']
 
