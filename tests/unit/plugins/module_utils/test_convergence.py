@@ -25,14 +25,15 @@ def texts(ops):
 
 def link(ifname, kind='veth', index=5, up=True, mtu=1500, master=None, **kw):
     return dict(dict(ifname=ifname, kind=kind, index=index, up=up, mtu=mtu, mac='02:00:00:00:00:01', master=master,
-                     link=None, link_netnsid=None, type=1, loopback=False), **kw)
+                     link=None, link_netnsid=None, type=1, loopback=False, alias='labnet.netns:test'), **kw)
 
 
 def validated(resource, items):
     wants = []
     for item in items:
         want = dict((k, None) for k in resource.OPTIONS)
-        want.update(state='present', up=True, exclusive_ports=False, exclusive=False)
+        want.update(state='present', up=True, exclusive_ports=False, exclusive=False, adopt=False, force=False,
+                    mark='labnet.netns:test')
         want.update(item)
         resource.validate(want)
         wants.append(want)
@@ -52,7 +53,8 @@ def test_claim_once_names_both_items():
 
 def br_want(**kw):
     return dict(dict(name='br0', namespace=None, state='present', stp=None, forward_delay=None, mtu=None,
-                     up=True, ports=None, exclusive_ports=False), **kw)
+                     up=True, ports=None, exclusive_ports=False, owner=None, adopt=False, force=False,
+                     mark='labnet.netns:linux_bridge'), **kw)
 
 
 def br_have(bridge=None, ports=None, attached=(), taken=()):
@@ -170,7 +172,7 @@ def addr_have(*addresses, **kw):
     parsed = [ipaddress.ip_interface(a) for a in addresses]
     return {'link': link('eth0', up=kw.get('up', True), mtu=kw.get('mtu', 1500), loopback=kw.get('loopback', False)),
             'addresses': parsed,
-            'secondary': [ipaddress.ip_interface(a) for a in kw.get('secondary', ())]}
+            'secondary': [ipaddress.ip_interface(a) for a in kw.get('secondary', ())], 'ours': True, 'additions': {}}
 
 
 @pytest.mark.parametrize('address, fragment', [
