@@ -64,7 +64,7 @@ def test_forward_delay_outside_the_stp_range_is_refused(sandbox):
     refused(sandbox, 'linux_bridge', 'forward_delay 3002', '200-3000', name='br0', stp=True, forward_delay=3002)
     # stp not managed here, but on in the kernel: the same limit, known when planning
     sandbox.sh('ip link add br1 type bridge stp_state 1')
-    refused(sandbox, 'linux_bridge', 'forward_delay 100', 'STP is on', name='br1', forward_delay=100)
+    refused(sandbox, 'linux_bridge', 'forward_delay 100', 'STP is on', name='br1', forward_delay=100, adopt=True)
     # without STP any delay is kept as given
     converges(sandbox, 'linux_bridge', name='br0', stp=False, forward_delay=100)
     assert forward_delay(sandbox, 'br0') == (100, 0)
@@ -73,11 +73,11 @@ def test_forward_delay_outside_the_stp_range_is_refused(sandbox):
 def test_stp_off_and_a_long_delay_at_once(sandbox):
     # the kernel applies the delay before the STP state: turning STP off must come first
     sandbox.sh('ip link add br0 type bridge stp_state 1')
-    res = converges(sandbox, 'linux_bridge', name='br0', stp=False, forward_delay=5000)
+    res = converges(sandbox, 'linux_bridge', name='br0', stp=False, forward_delay=5000, adopt=True)
     assert res['operations'] == ['set stp_state=0 on bridge br0', 'set forward_delay=5000 on bridge br0', 'set up br0']
     assert forward_delay(sandbox, 'br0') == (5000, 0)
     # and back on, with a delay STP accepts
-    converges(sandbox, 'linux_bridge', name='br0', stp=True, forward_delay=400)
+    converges(sandbox, 'linux_bridge', name='br0', stp=True, forward_delay=400, adopt=True)
     assert forward_delay(sandbox, 'br0') == (400, 1)
 
 
@@ -96,7 +96,7 @@ def test_two_bridges_listing_one_port_are_refused(sandbox):
 def test_exclusive_bridge_does_not_take_back_a_port_another_item_moves(sandbox):
     sandbox.sh('ip link add p0 type veth peer name p1 && ip link add br0 type bridge && ip link set p0 master br0')
     converges(sandbox, 'linux_bridge', items=[{'name': 'br1', 'ports': ['p0']},
-                                              {'name': 'br0', 'ports': [], 'exclusive_ports': True}])
+                                              {'name': 'br0', 'ports': [], 'exclusive_ports': True, 'adopt': True}])
     assert sandbox.links(None)['p0']['master'] == 'br1'
 
 
@@ -155,15 +155,16 @@ def test_loopback_ipv6_on_lo_converges(sandbox):
 
 
 def test_secondary_addresses_survive_removing_their_primary(sandbox):
-    # the kernel removes an IPv4 primary's secondaries with it (promote_secondaries=0)
+    # the kernel removes an IPv4 primary's secondaries with it (promote_secondaries=0);
+    # the addresses were made by hand, so force=true lets the module replace and remove them
     sandbox.sh('ip link add p0 type veth peer name p1 && ip addr add 10.0.0.1/24 dev p0 && ip addr add 10.0.0.2/24 dev p0')
-    converges(sandbox, 'netns_address', interface='p0', addresses=['10.0.0.2/24'], exclusive=True)
+    converges(sandbox, 'netns_address', interface='p0', addresses=['10.0.0.2/24'], exclusive=True, force=True)
     assert sandbox.addrs(None, 'p0') == ['10.0.0.2/24']
     sandbox.sh('ip addr add 10.0.0.3/24 dev p0 && ip addr add 10.0.0.4/24 dev p0')
-    converges(sandbox, 'netns_address', interface='p0', addresses=['10.0.0.2/16', '10.0.0.4/24'])
+    converges(sandbox, 'netns_address', interface='p0', addresses=['10.0.0.2/16', '10.0.0.4/24'], force=True)
     assert sandbox.addrs(None, 'p0') == ['10.0.0.2/16', '10.0.0.3/24', '10.0.0.4/24']
     # removing one address keeps the others, whatever their rank
-    converges(sandbox, 'netns_address', interface='p0', addresses=['10.0.0.3/24'], state='absent')
+    converges(sandbox, 'netns_address', interface='p0', addresses=['10.0.0.3/24'], state='absent', force=True)
     assert sandbox.addrs(None, 'p0') == ['10.0.0.2/16', '10.0.0.4/24']
 
 
@@ -202,7 +203,8 @@ def test_port_refused_by_the_kernel_only_rolls_back_the_new_bridge(sandbox):
     # an existing bridge keeps what it had: only this run's changes to it are undone
     sandbox.sh('ip link add br1 type bridge && ip link set q1 master br1')
     before = sandbox.snapshot()
-    assert_failed(sandbox.module('linux_bridge', name='br1', ports=['q0', 'p0'], exclusive_ports=True), 'rolled back')
+    assert_failed(sandbox.module('linux_bridge', name='br1', ports=['q0', 'p0'], exclusive_ports=True, adopt=True),
+                  'rolled back')
     assert sandbox.snapshot() == before
 
 
@@ -266,21 +268,23 @@ def without_none(strategy):
 
 NETNS = without_none(st.fixed_dictionaries({
     'name': st.sampled_from(['a', 'b', 'n s']), 'state': maybe(states), 'lo_up': maybe(st.booleans()),
-    'force': maybe(st.booleans())}))
+    'force': maybe(st.booleans()), 'adopt': maybe(st.booleans())}))
+# objects made by hand are not ours: adopt/force/owner decide whether they are managed, kept or refused
+OWNERSHIP = {'adopt': maybe(st.booleans()), 'force': maybe(st.booleans()), 'owner': maybe(st.sampled_from(['lab/1', 'lab/2']))}
 VETH = without_none(st.fixed_dictionaries({
     'name': ifnames, 'peer': ifnames, 'namespace': namespaces, 'peer_namespace': namespaces, 'state': maybe(states),
     'mtu': maybe(st.sampled_from([68, 1279, 1280, 1500, 9000, 65535])),
     'mac': maybe(st.sampled_from(['02:00:00:00:00:01', '02-00-00-00-00-02', '02:00:00:00:00:01', '00:00:00:00:00:00'])),
-    'up': maybe(st.booleans())}))
+    'up': maybe(st.booleans()), **OWNERSHIP}))
 BRIDGE = without_none(st.fixed_dictionaries({
     'name': ifnames, 'namespace': namespaces, 'state': maybe(states), 'stp': maybe(st.booleans()),
     'forward_delay': maybe(st.sampled_from([0, 1, 199, 200, 401, 1500, 3000, 3001, 100000])),
     'mtu': maybe(st.sampled_from([68, 1280, 1500, 9000])), 'up': maybe(st.booleans()),
-    'ports': maybe(st.lists(ifnames, max_size=3, unique=True)), 'exclusive_ports': maybe(st.booleans())}))
+    'ports': maybe(st.lists(ifnames, max_size=3, unique=True)), 'exclusive_ports': maybe(st.booleans()), **OWNERSHIP}))
 ADDRESS = without_none(st.fixed_dictionaries({
     'interface': ifnames, 'namespace': namespaces, 'state': maybe(states),
     'addresses': st.lists(addresses, min_size=1, max_size=2), 'exclusive': maybe(st.booleans()),
-    'up': maybe(st.booleans())}))
+    'up': maybe(st.booleans()), **OWNERSHIP}))
 CALLS = st.one_of(
     st.tuples(st.just('netns'), module_args(NETNS)),
     st.tuples(st.just('veth'), module_args(VETH)),
