@@ -34,6 +34,7 @@ TARGET_VARS = ['-e', 'ansible_python_interpreter=' + TARGET_PYTHON]
 STATS = {'module runs': 0, 'kernel snapshots taken': 0, 'check->real->check->real cycles': 0,
          'drift cases repaired (check predicts, real repairs, re-run quiet)': 0}
 REFUSALS = set()
+OWNERSHIP_REFUSALS = set()  # the subset that protects an object that is not ours
 NSENTER = shutil.which('nsenter') or '/usr/bin/nsenter'
 
 
@@ -170,6 +171,8 @@ def assert_failed(result, *fragments):
     for fragment in fragments:
         assert fragment in result['msg'], 'expected %r in %r' % (fragment, result['msg'])
     REFUSALS.add(result['msg'])
+    if 'refusing to' in result['msg'] and ('not made by' in result['msg'] or 'not added by' in result['msg']):
+        OWNERSHIP_REFUSALS.add(result['msg'])
     return result
 
 
@@ -215,7 +218,8 @@ def four_runs_after_drift(sandbox, module, **args):
 
 def pytest_terminal_summary(terminalreporter):
     """The reliability figures of this run, so every CI log shows them."""
-    rows = list(STATS.items()) + [('distinct bad inputs refused with a clear message (no traceback)', len(REFUSALS))]
+    rows = list(STATS.items()) + [('distinct bad inputs refused with a clear message (no traceback)', len(REFUSALS)),
+                                  ('  of which: refusals to take over or remove what is not ours', len(OWNERSHIP_REFUSALS))]
     terminalreporter.write_sep('-', 'labnet.netns figures (pyroute2 on the target: %s)' % TARGET_PYTHON)
     for name, value in rows:
         terminalreporter.write_line('%8d  %s' % (value, name))
