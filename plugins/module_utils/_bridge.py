@@ -117,6 +117,10 @@ class BridgeResource(LinkResource):
             haves.append({'bridge': bridge, 'ports': ports, 'attached': attached, 'taken': taken})
         return haves
 
+    def register(self, want, plan, planned):
+        if want['state'] == 'present':
+            self.plan_link(planned, want['namespace'], want['name'], kind='bridge', up=want['up'], mtu=want['mtu'], type=1)
+
     def plan(self, want, have):
         return plan_bridge(want, have)
 

@@ -14,11 +14,32 @@ __metaclass__ = type
 
 import copy
 import ipaddress
+import os
 import re
+import time
 import traceback
 
 
 STATE_CHOICES = ['present', 'absent']
+
+# Benchmark aid: with LABNET_PROFILE set in the module's environment, results carry a
+# 'profile' key (start-up, pyroute2 import, kernel requests and time). Not part of the
+# documented results.
+PROFILE = {'requests': 0, 'kernel_seconds': 0.0, 'pyroute2_import_seconds': 0.0}
+
+
+def _profile(result):
+    if not os.environ.get('LABNET_PROFILE'):
+        return
+    try:
+        with open('/proc/self/stat') as handle:
+            started = int(handle.read().rsplit(')', 1)[1].split()[19]) / os.sysconf('SC_CLK_TCK')
+        with open('/proc/uptime') as handle:
+            alive = float(handle.read().split()[0]) - started
+    except (OSError, ValueError, IndexError):
+        alive = None
+    result['profile'] = dict(PROFILE, process_seconds=alive,
+                             startup_seconds=None if alive is None else alive - (time.time() - PROFILE['run_start']))
 
 
 class LabnetError(Exception):
@@ -263,6 +284,8 @@ class Resource:
     RESULT_KEY = 'objects'
     DEFAULT_OWNER = None  # the owner named in the marks of what the module creates (its name)
     assumed = ()  # check mode: what was planned as if an earlier task had created it
+    assume = False  # plan what an earlier task or step would create (set by the runner)
+    planned = None  # what earlier steps of this run plan: {'namespaces': set, 'links': {(ns, ifname): attrs}}
     module = None  # the AnsibleModule, for resources that run commands (set by run_module)
 
     def validate(self, want):
@@ -285,6 +308,9 @@ class Resource:
 
     def apply(self, kernel, op):
         getattr(self, 'do_' + op.action)(kernel, **op.args)
+
+    def register(self, want, plan, planned):
+        """Add to PLANNED what the objects of this step will be after it (for later steps)."""
 
 
 def claim_once(claims, thing, index, what):
@@ -337,6 +363,7 @@ def _kernel_factory(module):
 
 def run_reader(module, read):
     """For read-only modules: exit_json(**READ(kernel)), errors through the same boundary."""
+    PROFILE['run_start'] = time.time()
     factory = _kernel_factory(module)
     try:
         with factory() as kernel:
@@ -345,71 +372,134 @@ def run_reader(module, read):
         module.fail_json(msg=exc.msg)
     except Exception as exc:  # pylint: disable=broad-except
         module.fail_json(msg='unexpected error: %s: %s' % (type(exc).__name__, exc), exception=traceback.format_exc())
-    module.exit_json(changed=False, **result)
+    result['changed'] = False
+    _profile(result)
+    module.exit_json(**result)
 
 
 def run_module(module, resource):
-    """Validate all objects, read once, plan all, then apply (unless in check mode)."""
-    factory = _kernel_factory(module)
-    done = []
-    ops = []
-    resource.module = module
-    try:
-        wants = expand_items(module.params, resource.OPTIONS)
+    """One kind of object: top-level options, or `items`."""
+    items = module.params.get(ITEMS_OPTION) is not None
+    run_steps(module, [Step(resource, expand_items(module.params, resource.OPTIONS),
+                            lambda index: 'items[%d]: ' % index if items else '')])
+
+
+class Step:
+    """One kind of object in a run: RESOURCE, its desired objects WANTS, and LABEL(index), the
+    prefix that names an object in messages ('items[3]: ', or '' for a single object)."""
+
+    def __init__(self, resource, wants, label, option=ITEMS_OPTION):
+        self.resource = resource
+        self.wants = wants
+        self.label = label
+        self.option = option
+        self.plans = []
+
+    def validate(self):
+        resource = self.resource
         seen = {}
-        for index, want in enumerate(wants):
+        for index, want in enumerate(self.wants):
             try:
                 if resource.DEFAULT_OWNER is not None:
                     validate_owner(want['owner'])
                     want['mark'] = owner_mark(want['owner'] or resource.DEFAULT_OWNER)
                 resource.validate(want)
             except LabnetError as exc:
-                where = '' if module.params.get(ITEMS_OPTION) is None else 'items[%d]: ' % index
-                raise LabnetError(where + exc.msg)
+                raise LabnetError(self.label(index) + exc.msg)
             key = resource.key(want)
             if key in seen:
-                raise LabnetError('%s %r is listed twice (items[%d] and items[%d])' % (
-                    resource.RESULT_KEY.rstrip('s'), key, seen[key], index))
+                raise LabnetError('%s %r is listed twice (%s[%d] and %s[%d])' % (
+                    resource.RESULT_KEY.rstrip('s'), key, self.option, seen[key], self.option, index))
             seen[key] = index
-        resource.validate_batch(wants)
+        resource.validate_batch(self.wants)
+
+    def plan(self, kernel, assume):
+        """Read once and plan every object; with ASSUME, what an earlier step (or task) would
+        create is planned as made (see LinkCache)."""
+        self.resource.assume = assume
+        haves = self.resource.read(kernel, self.wants)
+        self.plans = [self.resource.plan(w, h) for w, h in zip(self.wants, haves)]
+
+    def apply(self, kernel, done):
+        """Apply the plans in order; the failing object is not left half-made: what this run did
+        to it is undone. DONE collects the texts of what stays applied."""
+        for plan in self.plans:
+            applied = []
+            try:
+                for op in plan.ops:
+                    self.resource.apply(kernel, op)
+                    applied.append(op)
+            except Exception as exc:
+                applied, note = _roll_back(self.resource, kernel, applied)
+                if not isinstance(exc, LabnetError):
+                    raise
+                raise LabnetError(exc.msg + note, errno=exc.errno)
+            finally:
+                done.extend(op.text for op in applied)
+
+    def ops(self):
+        return [op for p in self.plans for op in p.ops]
+
+
+def run_steps(module, steps, settle=None):
+    """Run STEPS (kinds of objects) in order: validate every object of every step; plan every
+    step before anything changes (a later step plans what an earlier one would create, as
+    check mode does); then, unless in check mode, apply step by step, planning a step again
+    when an earlier one changed something (or it assumed something). SETTLE(kernel, step,
+    'before' or 'after'), if given, runs around each applied step. Exits the module with one result."""
+    PROFILE['run_start'] = time.time()
+    factory = _kernel_factory(module)
+    done = []
+    try:
+        for step in steps:
+            step.resource.module = module
+            step.validate()
+        planned = {'namespaces': set(), 'links': {}}
         with factory() as kernel:
-            haves = resource.read(kernel, wants)
-            plans = [resource.plan(w, h) for w, h in zip(wants, haves)]
-            ops = [op for p in plans for op in p.ops]
+            for index, step in enumerate(steps):
+                step.resource.planned = planned
+                step.plan(kernel, assume=module.check_mode or index > 0)
+                for want, plan in zip(step.wants, step.plans):
+                    step.resource.register(want, plan, planned)
             if not module.check_mode:
-                for plan in plans:
-                    applied = []
-                    try:
-                        for op in plan.ops:
-                            resource.apply(kernel, op)
-                            applied.append(op)
-                    except Exception as exc:
-                        # the failing object is not left half-made: undo what this run did to it
-                        applied, note = _roll_back(resource, kernel, applied)
-                        if not isinstance(exc, LabnetError):
-                            raise
-                        raise LabnetError(exc.msg + note, errno=exc.errno)
-                    finally:
-                        done.extend(op.text for op in applied)
+                changed = False
+                for step in steps:
+                    if changed or step.resource.assumed:
+                        step.plan(kernel, assume=False)
+                    if settle is not None:
+                        settle(kernel, step, 'before')
+                    step.apply(kernel, done)
+                    changed = changed or bool(step.ops())
+                    if settle is not None:
+                        settle(kernel, step, 'after')
     except LabnetError as exc:
         # what was already applied is reported, so a failure mid-batch is never silent
         module.fail_json(msg=exc.msg, changed=bool(done), operations=done)
     except Exception as exc:  # pylint: disable=broad-except
         module.fail_json(msg='unexpected error: %s: %s' % (type(exc).__name__, exc),
                          exception=traceback.format_exc(), changed=bool(done), operations=done)
-    result = {
-        'changed': bool(ops),
-        'operations': [op.text for op in ops],
-        resource.RESULT_KEY: [p.result() for p in plans],
-    }
-    if resource.assumed:
-        result['assumed'] = list(resource.assumed)
-        for text in resource.assumed:
+    ops = [op for step in steps for op in step.ops()]
+    result = {'changed': bool(ops), 'operations': [op.text for op in ops]}
+    assumed = []
+    for step in steps:
+        result[step.resource.RESULT_KEY] = [p.result() for p in step.plans]
+        assumed += [text for text in step.resource.assumed if text not in assumed]
+    if assumed:
+        result['assumed'] = assumed
+        for text in assumed:
             module.warn('check mode: %s' % text)
     if module._diff:
-        changed = [p for p in plans if p.ops]
-        result['diff'] = {
-            'before': dict((p.key, p.before) for p in changed),
-            'after': dict((p.key, p.after) for p in changed),
-        }
+        diffs = [dict((p.key, getattr(p, side)) for step in steps for p in step.plans if p.ops)
+                 for side in ('before', 'after')] if len(steps) == 1 else \
+            [dict((step.option, dict((p.key, getattr(p, side)) for p in step.plans if p.ops))
+                  for step in steps if step.ops()) for side in ('before', 'after')]
+        result['diff'] = {'before': diffs[0], 'after': diffs[1]}
+    _profile(result)
     module.exit_json(**result)
+
+
+def run_module(module, resource):
+    """One kind of object: top-level options, or `items`."""
+    items = module.params.get(ITEMS_OPTION) is not None
+    run_steps(module, [Step(resource, expand_items(module.params, resource.OPTIONS),
+                            lambda index: 'items[%d]: ' % index if items else '')])

@@ -50,9 +50,12 @@ class LinkCache:
     object refers to (a port, the interface of an address) as a new one, down, without
     addresses. Each assumption is listed in ASSUMED, which the module returns and warns about."""
 
-    def __init__(self, kernel, assume=False):
+    def __init__(self, kernel, assume=False, planned=None):
         self.kernel = kernel
         self.assume = assume
+        # what earlier steps of the same run plan (module labnet.netns.lab): namespaces, and
+        # per (ns, ifname) the attributes a link will have; used only when ASSUME
+        self.planned = planned if assume and planned is not None else {'namespaces': set(), 'links': {}}
         self.assumed = []
         self._links = {}
         self._by_index = {}
@@ -66,11 +69,18 @@ class LinkCache:
         not exist has no links instead of being an error: what is gone need not be removed."""
         if ns not in self._links:
             if (missing_ok or self.assume) and not self.kernel.exists(ns):
-                if not missing_ok:
+                if not missing_ok and ns not in self.planned['namespaces']:
                     self._note('namespace %s does not exist: planned as an empty namespace '
                                '(an earlier task would create it)' % ns)
                 return {}
+            removed = self.planned.get('removed')
+            if removed and ns in removed:
+                return {}  # an earlier step removes it, with its links
             self._links[ns] = self.kernel.links(ns)
+            if removed:  # ... and the veth pairs with an end inside it
+                dead = set(self.kernel.netnsid(ns, other) for other in removed if self.kernel.exists(other))
+                self._links[ns] = dict((name, link) for name, link in self._links[ns].items()
+                                       if not (link['kind'] == 'veth' and link['link_netnsid'] in dead - {None}))
             for ifname, link in self._links[ns].items():
                 if link['alias'] is None and link['kind'] in ('veth', 'bridge'):
                     self._unmarked(ns, ifname, link)
@@ -90,8 +100,15 @@ class LinkCache:
             link['alias'] = fresh['alias']
 
     def get(self, ns, ifname, missing_ok=False):
-        """Link IFNAME of namespace NS, or None."""
-        return self(ns, missing_ok).get(ifname)
+        """Link IFNAME of namespace NS, or None (with what an earlier step plans for it)."""
+        link = self(ns, missing_ok).get(ifname)
+        attrs = self.planned['links'].get((ns, ifname))
+        if attrs is None:
+            return link
+        if link is None:
+            link = {'index': -1, 'ifname': ifname, 'kind': None, 'up': False, 'mtu': None, 'mac': None,
+                    'master': None, 'link': None, 'link_netnsid': None, 'alias': None, 'assumed': True}
+        return dict(link, **dict((k, v) for k, v in attrs.items() if v is not None))
 
     def referred(self, ns, ifname):
         """Link IFNAME that an object needs (a port, an address's interface): None when it is
@@ -193,9 +210,14 @@ class LinkResource(Resource):
 
     def link_cache(self, kernel):
         """The link cache of this run; in check mode it plans what earlier tasks would create."""
-        cache = LinkCache(kernel, assume=bool(self.module is not None and self.module.check_mode))
+        cache = LinkCache(kernel, assume=self.assume, planned=self.planned)
         self.assumed = cache.assumed
         return cache
+
+    @staticmethod
+    def plan_link(planned, ns, ifname, **attrs):
+        """Record what a link will look like after this step (for the steps after it)."""
+        planned['links'].setdefault((ns, ifname), {}).update(attrs)
 
     @staticmethod
     def do_set(kernel, ns, ifname, attrs, record=None):

@@ -21,18 +21,21 @@ __metaclass__ = type
 import contextlib
 import errno
 import os
+import time
 
-from ansible_collections.labnet.netns.plugins.module_utils._common import LabnetError
+from ansible_collections.labnet.netns.plugins.module_utils._common import PROFILE, LabnetError
 from ansible_collections.labnet.netns.plugins.module_utils._entries import (
     _NEEDS_ROOT, NamespaceEntries, _setns, oserror_message)
 
 PYROUTE2_IMPORT_ERROR = None
+_IMPORT_START = time.time()
 try:
     from pyroute2 import IPRoute, NetlinkError
 except ImportError as exc:  # pragma: no cover - exercised by the missing-library test
     IPRoute = None
     NetlinkError = None
     PYROUTE2_IMPORT_ERROR = exc
+PROFILE['pyroute2_import_seconds'] = time.time() - _IMPORT_START
 
 IFF_UP = 1
 IFF_LOOPBACK = 8
@@ -87,6 +90,8 @@ class Kernel(NamespaceEntries):
 
     def call(self, name, what, func, *args, **kwargs):
         """Run a pyroute2 call on namespace NAME's socket, turning errors into LabnetError."""
+        PROFILE['requests'] += 1
+        start = time.time()
         try:
             return func(self.ipr(name), *args, **kwargs)
         except NetlinkError as exc:
@@ -98,6 +103,8 @@ class Kernel(NamespaceEntries):
                 errno=code)
         except OSError as exc:
             raise LabnetError('%s: %s' % (what, oserror_message(exc)))
+        finally:
+            PROFILE['kernel_seconds'] += time.time() - start
 
     # -- links -----------------------------------------------------------------
     def links(self, name=None):

@@ -15,6 +15,12 @@ from ansible_collections.labnet.netns.plugins.module_utils._common import (
     release, validate_netns_name)
 
 
+def destroys(plan):
+    """True when PLAN removes a namespace for good (no process keeps it alive): the kernel then
+    destroys its interfaces, and the veth pairs with an end inside."""
+    return any(op.action == 'remove' and op.text.startswith('remove namespace ') for op in plan.ops)
+
+
 class NetnsResource(Resource):
     KEY = 'name'
     RESULT_KEY = 'namespaces'
@@ -49,6 +55,13 @@ class NetnsResource(Resource):
 
     def plan(self, want, have):
         return plan_netns(want, have)
+
+    def register(self, want, plan, planned):
+        if want['state'] == 'present':
+            planned['namespaces'].add(want['name'])
+            planned['links'].setdefault((want['name'], 'lo'), {}).update(up=want['lo_up'], loopback=True, type=772)
+        elif destroys(plan):
+            planned.setdefault('removed', set()).add(want['name'])
 
     # -- apply -------------------------------------------------------------------
     @staticmethod

@@ -90,6 +90,11 @@ class VethResource(LinkResource):
             have['peer_peer'] = finder.peer_of(pns, peer, hints=(ns, pns))
         return have
 
+    def register(self, want, plan, planned):
+        if want['state'] == 'present':
+            for ns, ifname in ((want['namespace'], want['name']), (want['peer_namespace'], want['peer'])):
+                self.plan_link(planned, ns, ifname, kind='veth', up=want['up'], mtu=want['mtu'], type=1)
+
     def plan(self, want, have):
         return plan_veth(want, have)
 

@@ -1,0 +1,117 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, labnet.netns developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+#
+# PRIVATE to the labnet.netns collection. Not a public API: it may change at any time.
+#
+# Several kinds of objects in one run (module labnet.netns.lab): namespaces, veths, bridges,
+# addresses and firewall rules, each list with the options of its own module. One process,
+# one socket per namespace, everything validated and planned before anything changes.
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible_collections.labnet.netns.plugins.module_utils._address import AddressResource
+from ansible_collections.labnet.netns.plugins.module_utils._bridge import BridgeResource
+from ansible_collections.labnet.netns.plugins.module_utils._common import (
+    STATE_CHOICES, LabnetError, Step, run_steps)
+from ansible_collections.labnet.netns.plugins.module_utils._firewall import FirewallResource
+from ansible_collections.labnet.netns.plugins.module_utils._netns import NetnsResource, destroys
+from ansible_collections.labnet.netns.plugins.module_utils._veth import VethResource
+
+# option -> resource, in the order of a build; a teardown goes the other way, except that
+# namespaces go before veths: a pair with an end inside a removed namespace goes with it,
+# all at once, instead of one deletion (and one kernel synchronisation) per pair
+KINDS = (('namespaces', NetnsResource), ('veths', VethResource), ('bridges', BridgeResource),
+         ('addresses', AddressResource), ('rules', FirewallResource))
+TEARDOWN = ('rules', 'addresses', 'bridges', 'namespaces', 'veths')
+DEFAULTS = ('owner', 'adopt', 'force')  # top-level options: the default of every entry
+SETTLE_SECONDS = 10.0
+
+
+def lab_argument_spec():
+    """Each list's entries are checked against their module's options by lab_wants (their
+    documentation is the module's: it is not repeated here)."""
+    spec = dict(state=dict(type='str', default='present', choices=STATE_CHOICES),
+                owner=dict(type='str'), adopt=dict(type='bool'), force=dict(type='bool'))
+    for option, dummy in KINDS:
+        spec[option] = dict(type='list', elements='dict', default=[])
+    return spec
+
+
+def lab_wants(params, resource, option):
+    """The objects of one list: each entry checked against its module's options (types
+    converted as the module would), over the module's defaults and the lab's owner, adopt and
+    force; the state is the lab's."""
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+    sub = dict((name, dict((k, v) for k, v in opt.items() if k not in ('default', 'required')))
+               for name, opt in resource.OPTIONS.items() if name != 'state')
+    validator = ArgumentSpecValidator(sub)
+    base = dict((name, opt.get('default')) for name, opt in resource.OPTIONS.items())
+    base.update((k, params[k]) for k in DEFAULTS if params.get(k) is not None and k in base)
+    wants = []
+    for index, entry in enumerate(params[option]):
+        checked = validator.validate(entry)
+        if checked.error_messages:
+            raise LabnetError('%s[%d]: %s' % (option, index, '; '.join(checked.error_messages)))
+        want = dict(base)
+        want.update((k, v) for k, v in checked.validated_parameters.items() if v is not None)
+        want['state'] = params['state']
+        wants.append(want)
+    return wants
+
+
+class Teardown:
+    """After the namespaces of a teardown are removed, the kernel destroys the veth pairs
+    that had an end inside them, asynchronously: wait until their other ends are gone too,
+    so the veth step finds what is really left (bounded by SETTLE_SECONDS)."""
+
+    def __init__(self, veths):
+        self.veths = veths
+        self.watch = {}  # surviving namespace -> nsids of removed namespaces, as it sees them
+
+    def before(self, kernel, step):
+        removed = set(p.key for p in step.plans if destroys(p))
+        for want in self.veths:
+            for ns, other in ((want['namespace'], want['peer_namespace']), (want['peer_namespace'], want['namespace'])):
+                if other in removed and ns not in removed and kernel.exists(ns) and kernel.exists(other):
+                    nsid = kernel.netnsid(ns, other)
+                    if nsid is not None:
+                        self.watch.setdefault(ns, set()).add(nsid)
+
+    def after(self, kernel):
+        if not self.watch:
+            return
+        deadline = time.time() + SETTLE_SECONDS
+        for ns, nsids in self.watch.items():
+            while time.time() < deadline and any(
+                    link['kind'] == 'veth' and link['link_netnsid'] in nsids for link in kernel.links(ns).values()):
+                time.sleep(0.02)
+
+
+def run_lab(module):
+    params = module.params
+    try:
+        steps = build_steps(params)
+    except LabnetError as exc:
+        module.fail_json(msg=exc.msg, changed=False, operations=[])
+    teardown = Teardown(steps[-1].wants) if params['state'] == 'absent' else None
+
+    def settle(kernel, step, when):
+        if teardown is not None and step.option == 'namespaces':
+            if when == 'before':
+                teardown.before(kernel, step)
+            else:
+                teardown.after(kernel)
+    run_steps(module, steps, settle=settle)
+
+
+def build_steps(params):
+    order = [option for option, dummy in KINDS] if params['state'] == 'present' else list(TEARDOWN)
+    resources = dict(KINDS)
+    steps = [Step(resources[option](), lab_wants(params, resources[option], option),
+                  lambda index, o=option: '%s[%d]: ' % (o, index), option) for option in order]
+    return steps

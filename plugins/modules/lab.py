@@ -1,0 +1,173 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, labnet.netns developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: lab
+short_description: Namespaces, veths, bridges, addresses and firewall rules in one task
+version_added: 0.2.0
+description:
+  - A whole lab in one task and one process on the target, as the role M(labnet.netns.bridge_topology)
+    uses it. Each list takes the entries that the items of its own module take, with the same
+    checks, the same ownership marks and the same results.
+  - Every entry of every list is checked, and every list planned, before anything changes; a later
+    list plans what an earlier one would create, so a refusal (an object that is not ours, a
+    port the kernel would refuse) comes before the first change, and check mode predicts the
+    whole run.
+  - O(state=present) applies the lists in the order namespaces, veths, bridges, addresses,
+    rules. O(state=absent) goes the other way, except that namespaces go before veths; a veth
+    pair with an end inside a removed namespace is destroyed by the kernel with it (the module
+    waits until it is gone), which is much faster than deleting pairs one by one.
+  - Results are those of the modules, one key per list.
+options:
+  state:
+    description:
+      - V(present) makes every entry as described; V(absent) removes what is ours (see the
+        modules). The entries take no O(state) of their own.
+    type: str
+    choices: [present, absent]
+    default: present
+  owner:
+    description:
+      - The owner named in the marks of every entry, unless the entry names its own. Default,
+        per list, the name of the list's module.
+    type: str
+  adopt:
+    description: O(ignore:adopt) of every entry that does not set its own; see the modules.
+    type: bool
+  force:
+    description: O(ignore:force) of every entry that does not set its own; see the modules.
+    type: bool
+  namespaces:
+    description: Entries as the items of M(labnet.netns.netns) (without O(labnet.netns.netns#module:state)).
+    type: list
+    elements: dict
+    default: []
+  veths:
+    description: Entries as the items of M(labnet.netns.veth).
+    type: list
+    elements: dict
+    default: []
+  bridges:
+    description: Entries as the items of M(labnet.netns.linux_bridge).
+    type: list
+    elements: dict
+    default: []
+  addresses:
+    description: Entries as the items of M(labnet.netns.netns_address).
+    type: list
+    elements: dict
+    default: []
+  rules:
+    description: Entries as the items of M(labnet.netns.netns_firewall).
+    type: list
+    elements: dict
+    default: []
+requirements:
+  - pyroute2 >= 0.7.2 on the target
+  - iptables on the target, when O(rules) is not empty
+notes:
+  - Supports check mode and diff mode. The diff is keyed by list, then by object.
+author:
+  - labnet.netns developers
+seealso:
+  - module: labnet.netns.netns
+  - module: labnet.netns.veth
+  - module: labnet.netns.linux_bridge
+  - module: labnet.netns.netns_address
+  - module: labnet.netns.netns_firewall
+'''
+
+EXAMPLES = r'''
+- name: Two namespaces on a bridge, with addresses, and the FORWARD rule
+  labnet.netns.lab:
+    owner: lab/demo
+    namespaces:
+      - name: net1
+      - name: net2
+    veths:
+      - {name: eth0, namespace: net1, peer: veth-net1}
+      - {name: eth0, namespace: net2, peer: veth-net2}
+    bridges:
+      - {name: br0, ports: [veth-net1, veth-net2]}
+    addresses:
+      - {interface: eth0, namespace: net1, addresses: [10.0.1.1/24]}
+      - {interface: eth0, namespace: net2, addresses: [10.0.1.2/24]}
+    rules:
+      - {in_interface: br0, jump: ACCEPT}
+
+- name: Tear it down (the same lists; only what is ours goes)
+  labnet.netns.lab:
+    state: absent
+    owner: lab/demo
+    namespaces: [{name: net1}, {name: net2}]
+    veths:
+      - {name: eth0, namespace: net1, peer: veth-net1}
+      - {name: eth0, namespace: net2, peer: veth-net2}
+    bridges: [{name: br0}]
+    rules: [{in_interface: br0, jump: ACCEPT}]
+  register: down
+'''
+
+RETURN = r'''
+changed:
+  description: Whether anything changed (or, in check mode, would change).
+  returned: always
+  type: bool
+operations:
+  description: What was done (or, in check mode, would be done), in order, across all lists.
+  returned: always
+  type: list
+  elements: str
+  sample: ["create namespace net1", "set lo up in namespace net1", "create veth net1/eth0 with peer veth-net1"]
+namespaces:
+  description: One entry per namespace, as RV(labnet.netns.netns#module:namespaces) of M(labnet.netns.netns).
+  returned: always
+  type: list
+  elements: dict
+veths:
+  description: One entry per pair, as RV(labnet.netns.veth#module:veths) of M(labnet.netns.veth).
+  returned: always
+  type: list
+  elements: dict
+bridges:
+  description: One entry per bridge, as RV(labnet.netns.linux_bridge#module:bridges) of M(labnet.netns.linux_bridge).
+  returned: always
+  type: list
+  elements: dict
+interfaces:
+  description: One entry per entry of O(addresses), as RV(labnet.netns.netns_address#module:interfaces) of M(labnet.netns.netns_address).
+  returned: always
+  type: list
+  elements: dict
+rules:
+  description: One entry per rule, as RV(labnet.netns.netns_firewall#module:rules) of M(labnet.netns.netns_firewall).
+  returned: always
+  type: list
+  elements: dict
+assumed:
+  description: In check mode, what was planned as if an earlier task had created it.
+  returned: when something was assumed
+  type: list
+  elements: str
+diff:
+  description: Per list (V(namespaces), V(veths), ...), the objects that change, before and after.
+  returned: when diff mode is on
+  type: dict
+'''
+
+from ansible_collections.labnet.netns.plugins.module_utils._lab import lab_argument_spec, run_lab
+
+
+def main():
+    from ansible.module_utils.basic import AnsibleModule
+    run_lab(AnsibleModule(argument_spec=lab_argument_spec(), supports_check_mode=True))
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,96 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, labnet.netns developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""labnet.netns.lab on the real kernel: a whole lab in one task, every list planned before
+anything changes, and a teardown that lets veth pairs go with their namespaces."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from conftest import STATS, assert_failed, assert_ok, four_runs
+
+STATS.setdefault("objects of the user's checked unchanged after our runs", 0)
+
+
+def lab(n=3, bridge='br0', **extra):
+    args = dict(
+        owner='lab/t',
+        namespaces=[{'name': 'n%d' % i} for i in range(n)],
+        veths=[{'name': 'eth0', 'namespace': 'n%d' % i, 'peer': 'v-n%d' % i} for i in range(n)],
+        bridges=[{'name': bridge, 'ports': ['v-n%d' % i for i in range(n)]}],
+        addresses=[{'interface': 'eth0', 'namespace': 'n%d' % i, 'addresses': ['10.0.1.%d/24' % (i + 1)]}
+                   for i in range(n)] + [{'interface': bridge, 'addresses': ['10.0.1.254/24']}],
+        rules=[{'in_interface': bridge, 'jump': 'ACCEPT'}])
+    args.update(extra)
+    return args
+
+
+def test_build_check_real_check_real_and_traffic(sandbox):
+    real = four_runs(sandbox, 'lab', **lab())
+    ops = real['operations']
+    # the lists in order, and the results of each module
+    assert ops.index('create namespace n2') < ops.index('create veth n0/eth0 with peer v-n0') \
+        < ops.index('attach v-n0 to bridge br0') < ops.index('add address 10.0.1.1/24 to n0/eth0')
+    assert [n['name'] for n in real['namespaces']] == ['n0', 'n1', 'n2']
+    assert real['bridges'][0]['ports'] == ['v-n0', 'v-n1', 'v-n2']
+    assert real['rules'][0]['state'] == 'present'
+    assert sorted(real['diff']['after']) == ['addresses', 'bridges', 'namespaces', 'rules', 'veths']
+    sandbox.sh('iptables -P FORWARD DROP')
+    sandbox.sh('ip netns exec n0 ping -c1 -W2 10.0.1.3 && ip netns exec n2 ping -c1 -W2 10.0.1.254')
+    assert sandbox.links(None)['v-n1']['ifalias'] == 'labnet.netns:lab/t'
+
+
+def test_teardown_leaves_nothing_and_is_quiet_the_second_time(sandbox):
+    before = sandbox.snapshot()
+    assert_ok(sandbox.module('lab', **lab(5)))
+    check = assert_ok(sandbox.module('lab', check=True, state='absent', **lab(5)))
+    down = assert_ok(sandbox.module('lab', state='absent', **lab(5)))
+    assert down['operations'] == check['operations'] and down['changed']
+    # the pairs went with their namespaces: no deletion one by one
+    assert not [op for op in down['operations'] if op.startswith('delete veth')], down['operations']
+    assert sandbox.snapshot() == before
+    again = assert_ok(sandbox.module('lab', state='absent', **lab(5)))
+    assert not again['changed'], again['operations']
+
+
+def test_a_users_object_in_a_later_list_stops_the_run_before_anything_changes(sandbox):
+    # the user's bridge br0: refused when the bridges list is planned, before the namespaces
+    # of the first list are made (each module alone would have made them first)
+    # (with a port of the user's: a bridge whose last port leaves gets an all-zero MAC)
+    sandbox.sh('ip link add br0 type bridge && ip link set br0 up && '
+               'ip link add u0 type veth peer name u1 && ip link set u0 master br0')
+    before = sandbox.snapshot()
+    res = assert_failed(sandbox.module('lab', **lab()), 'bridge br0 already exists and was not made by owner lab/t')
+    assert res['operations'] == [] and not res['changed']
+    assert sandbox.snapshot() == before
+    # adopted: used, and its teardown keeps it (ports and addresses taken back off)
+    assert_ok(sandbox.module('lab', adopt=True, **lab()))
+    assert sandbox.links(None)['v-n0']['master'] == 'br0'
+    assert_ok(sandbox.module('lab', state='absent', adopt=True, **lab()))
+    assert sandbox.snapshot() == before
+    STATS["objects of the user's checked unchanged after our runs"] += 1
+
+
+def test_a_users_veth_in_a_removed_namespace_of_ours_is_not_waited_for_forever(sandbox):
+    # a user's pair whose one end is in the host and whose other end sits in a namespace that
+    # is not ours: teardown of ours leaves both
+    sandbox.sh('ip netns add keep && ip link add u0 type veth peer name u1 netns keep')
+    assert_ok(sandbox.module('lab', **lab(2)))
+    before_links = set(sandbox.links(None))
+    down = assert_ok(sandbox.module('lab', state='absent', **lab(2)))
+    assert down['changed']
+    left = set(sandbox.links(None))
+    assert 'u0' in left and not [name for name in left if name.startswith('v-n')], left
+    assert before_links - left == {'br0', 'v-n0', 'v-n1'}
+
+
+def test_bad_entries_name_their_list_and_change_nothing(sandbox):
+    before = sandbox.snapshot()
+    assert_failed(sandbox.module('lab', veths=[{'name': 'a', 'peer': 'b', 'mtu': 'big'}]), 'veths[0]', 'mtu')
+    assert_failed(sandbox.module('lab', bridges=[{'name': 'br0', 'colour': 'red'}]), 'bridges[0]', 'colour')
+    assert_failed(sandbox.module('lab', namespaces=[{'name': 'a'}], veths=[{'name': 'x' * 16, 'peer': 'b'}]),
+                  'veths[0]', 'x' * 16)
+    assert_failed(sandbox.module('lab', namespaces=[{'name': 'a'}, {'name': 'a'}]), 'listed twice', 'namespaces[0]')
+    assert_failed(sandbox.module('lab', veths=[{'name': 'a', 'peer': 'b', 'state': 'absent'}]), 'veths[0]', 'state')
+    assert sandbox.snapshot() == before
