@@ -5,11 +5,12 @@
 as the seed articles do) against ansible-playbook with the bridge_topology role.
 
 For each N, in one run on this machine, each measurement in a fresh sandbox (private mount +
-network namespace), it measures
-  (a) the `ip` script building the lab,  (b) the role building it from scratch,
-  (c) the role's idempotent re-run,      (d) the role's teardown,
-checks that each role run reported the right `changed`, and prints the times and the ratios
-(b)/(a) and (c at N)/(c at smallest N).
+network namespace), it measures three shell builds ((a) the seed recipe, (a-lean), (a-batch)),
+the shell teardown (t-ip), and the role: (b) build from scratch, (c) idempotent re-run,
+(d) teardown, and (e) netns_info reading the lab. It checks that each role run reported the
+right `changed`, prints times, ratios, the issue-14 targets, and a profile of every role run
+(each task's wall time; for module tasks the module's start-up, pyroute2 import, kernel
+requests and time in them, reported by the modules when LABNET_PROFILE is set).
 
     .venv/bin/python benchmarks/bench.py [--sizes 3 100 1000] [--repeat 1]
 """
@@ -67,6 +68,30 @@ def ip_script(n, lean=False):
     return '\n'.join(lines) + '\n'
 
 
+def ip_batch_script(n):
+    """(a-batch): the fastest shell build: one `ip -batch` for everything on the host (the
+    namespaces, each veth born with its peer inside, attached and up), then one `ip -n NS
+    -batch` per namespace (an ip batch cannot switch namespaces)."""
+    host = ['link add br0 type bridge', 'link set dev br0 up']
+    for i in range(n):
+        host += ['netns add n%d' % i, 'link add veth-n%d type veth peer name eth0 netns n%d' % (i, i),
+                 'link set veth-n%d master br0 up' % i]
+    lines = ['set -e', "ip -batch - <<'EOF'", '\n'.join(host), 'EOF']
+    for i in range(n):
+        lines.append("printf 'link set lo up\\naddr add %s dev eth0\\nlink set eth0 up\\n' | ip -n n%d -batch -"
+                     % (address(i), i))
+    lines.append('iptables -A FORWARD -i br0 -j ACCEPT')
+    return '\n'.join(lines) + '\n'
+
+
+def ip_teardown_script(n):
+    """(t-ip): the shell teardown: the rule, the bridge, then `ip netns del` for each namespace
+    (the veths go with their namespaces)."""
+    lines = ['set -e', 'iptables -D FORWARD -i br0 -j ACCEPT', 'ip link del br0']
+    lines += ['ip netns del n%d' % i for i in range(n)]
+    return '\n'.join(lines) + '\n'
+
+
 def topology(n):
     return {'bridge_topology_bridge': 'br0',
             'bridge_topology_namespaces': [{'name': 'n%d' % i, 'address': address(i)} for i in range(n)]}
@@ -86,9 +111,9 @@ def role_runs(tmp, n):
                                ('rerun', '%s %s -e @%s' % (PLAYBOOK, site, vars_file)),
                                ('info', info),
                                ('teardown', '%s %s -e @%s -e bridge_topology_state=absent' % (PLAYBOOK, site, vars_file))):
-            handle.write('s=$(date +%%s.%%N); %s > %s/%s-%d.log 2>&1 || '
+            handle.write('s=$(date +%%s.%%N); LABNET_PROFILE_OUT=%s/%s-%d.jsonl %s > %s/%s-%d.log 2>&1 || '
                          '{ tail -30 %s/%s-%d.log >&2; exit 1; }; e=$(date +%%s.%%N); echo "%s $s $e"\n'
-                         % (command, tmp, label, n, tmp, label, n, label))
+                         % (tmp, label, n, command, tmp, label, n, tmp, label, n, label))
     out = subprocess.run(SANDBOX + ['sh', script], capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise SystemExit('role run failed for N=%d:\n%s' % (n, out.stderr))
@@ -101,56 +126,121 @@ def role_runs(tmp, n):
             changed = 0 if '"n%d"' % (n - 1) in text else -1
         else:
             changed = int(re.search(r'changed=(\d+)', text.split('PLAY RECAP')[-1]).group(1))
-        results.append((float(end) - float(start), changed))
+        results.append((float(end) - float(start), changed, profile(tmp, label, n, float(start), float(end))))
     return results
 
 
+def profile(tmp, label, n, start, end):
+    """The run's profile lines: ansible-playbook's start, each task's wall time, and for module
+    tasks the module's own profile (start-up, pyroute2 import, kernel requests and time)."""
+    path = os.path.join(tmp, '%s-%d.jsonl' % (label, n))
+    if not os.path.exists(path):
+        return ['(no profile)']
+    with open(path) as handle:
+        events = [json.loads(line) for line in handle]
+    os.unlink(path)
+    lines = ['%-8s N=%-5d %6.2f s  ansible start (to the first callback)' % (label, n, events[0]['time'] - start)]
+    for event in events:
+        if event['event'] != 'task':
+            continue
+        prof = event.get('profile') or {}
+        extra = ''
+        if prof:
+            extra = '  [process %.2f s: start-up %.2f, pyroute2 import %.2f, %d kernel requests %.2f s]' % (
+                prof.get('process_seconds') or 0, prof.get('startup_seconds') or 0,
+                prof.get('pyroute2_import_seconds') or 0, prof.get('requests', 0), prof.get('kernel_seconds', 0))
+        if event['seconds'] >= 0.05 or prof:
+            lines.append('%-8s N=%-5d %6.2f s  %s%s' % (label, n, event['seconds'], event['name'][:70], extra))
+    lines.append('%-8s N=%-5d %6.2f s  after the last task (to exit)' % (label, n, end - events[-1]['time']))
+    return lines
+
+
 def ip_run(tmp, n, lean=False):
-    script = os.path.join(tmp, 'ip-%d.sh' % n)
-    with open(script, 'w') as handle:
-        handle.write(ip_script(n, lean))
-    start = time.monotonic()
-    out = subprocess.run(SANDBOX + ['sh', script], capture_output=True, text=True, check=False)
-    elapsed = time.monotonic() - start
+    return timed_scripts(tmp, n, [ip_script(n, lean)])[0]
+
+
+def timed_scripts(tmp, n, scripts):
+    """Run SCRIPTS one after the other in one fresh sandbox; the seconds each took."""
+    paths = []
+    for k, text in enumerate(scripts):
+        paths.append(os.path.join(tmp, 'ip-%d-%d.sh' % (n, k)))
+        with open(paths[-1], 'w') as handle:
+            handle.write(text)
+    driver = ''.join('s=$(date +%%s.%%N); sh %s >/dev/null || exit 1; e=$(date +%%s.%%N); echo "$s $e"\n' % p for p in paths)
+    out = subprocess.run(SANDBOX + ['sh', '-c', driver], capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise SystemExit('ip script failed for N=%d: %s' % (n, out.stderr[-2000:]))
-    return elapsed
+    return [float(e) - float(b) for b, e in (line.split() for line in out.stdout.splitlines())]
+
+
+TARGETS = (  # issue 14: (what, value(rows), limit)
+    ('N=1000 teardown / ip teardown', lambda r: r[1000]['down'] / r[1000]['t_ip'], 1.5),
+    ('N=1000 build / ip -batch build', lambda r: r[1000]['build'] / r[1000]['batch'], 1.3),
+    ('re-run at 1000 / re-run at 3', lambda r: r[1000]['rerun'] / r[3]['rerun'], 1.5),
+    ('netns_info at 1000 (seconds)', lambda r: r[1000]['info'], 3.0),
+    ('N=100 build / lean ip script', lambda r: r[100]['build'] / r[100]['lean'], 2.5),
+)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n', maxsplit=1)[0])
     parser.add_argument('--sizes', type=int, nargs='+', default=[3, 100, 1000])
     parser.add_argument('--repeat', type=int, default=1, help='runs per measurement; the best is kept')
+    parser.add_argument('--quiet', action='store_true', help='no per-task profile')
     args = parser.parse_args()
     os.makedirs('/run/netns', exist_ok=True)
     os.makedirs('/run/labnet-netns', exist_ok=True)
-    env_collections = os.path.join(REPO, '.build', 'collections')
-    os.environ['ANSIBLE_COLLECTIONS_PATH'] = env_collections
-    os.environ['ANSIBLE_NOCOLOR'] = '1'
+    os.environ.update(ANSIBLE_COLLECTIONS_PATH=os.path.join(REPO, '.build', 'collections'), ANSIBLE_NOCOLOR='1',
+                      LABNET_PROFILE='1', ANSIBLE_CALLBACKS_ENABLED='labnet_profile',
+                      ANSIBLE_CALLBACK_PLUGINS=os.path.join(REPO, 'benchmarks', 'callback_plugins'))
     rows = {}
     ok = True
+    profiles = []
     with tempfile.TemporaryDirectory(prefix='labnet-bench-') as tmp:
         for n in args.sizes:
-            a = min(ip_run(tmp, n) for attempt in range(args.repeat))
-            lean = min(ip_run(tmp, n, lean=True) for attempt in range(args.repeat))
+            row = rows[n] = {}
+            row['seed'] = min(ip_run(tmp, n) for attempt in range(args.repeat))
+            row['lean'] = min(ip_run(tmp, n, lean=True) for attempt in range(args.repeat))
+            batch = [timed_scripts(tmp, n, [ip_batch_script(n), ip_teardown_script(n)]) for attempt in range(args.repeat)]
+            row['batch'] = min(b[0] for b in batch)
+            row['t_ip'] = min(b[1] for b in batch)
             runs = [role_runs(tmp, n) for attempt in range(args.repeat)]
             best = [min((r[k] for r in runs), key=lambda x: x[0]) for k in range(4)]
-            changed_ok = best[0][1] > 0 and best[1][1] == 0 and best[2][1] == 0 and best[3][1] > 0
-            ok = ok and changed_ok
-            rows[n] = (a, lean, best, changed_ok)
+            (row['build'], b_changed, b_prof), (row['rerun'], c_changed, c_prof), \
+                (row['info'], e_changed, e_prof), (row['down'], d_changed, d_prof) = best
+            row['changed_ok'] = b_changed > 0 and c_changed == 0 and e_changed == 0 and d_changed > 0
+            ok = ok and row['changed_ok']
+            profiles += b_prof + c_prof + e_prof + d_prof
     base = args.sizes[0]
     print('labnet.netns benchmark on %s, %d CPUs, kernel %s, Python %s' % (
         platform.node() or 'this machine', os.cpu_count(), platform.release(), platform.python_version()))
-    print('(a) the seed recipe, 9 ip processes per namespace; (a-lean) 7, with ip -n and the peer born in place')
-    print('(e) labnet.netns.netns_info reading the whole lab (ad-hoc ansible)')
-    print('%6s %9s %9s %10s %10s %10s %10s %8s %9s %12s %8s' % (
-        'N', '(a) ip', '(a-lean)', '(b) build', '(c) rerun', '(d) down', '(e) info', '(b)/(a)', '(b)/lean',
-        '(c)/(c@%d)' % base, 'changed'))
+    print('baselines, each in a fresh sandbox: (a) the seed recipe, 9 ip processes per namespace; (a-lean) 7,')
+    print('with ip -n and the peer born in place; (a-batch) one ip -batch on the host + one per namespace;')
+    print('(t-ip) teardown by iptables -D, ip link del br0, ip netns del per namespace.')
+    print('the role through ansible-playbook: (b) build, (c) re-run, (d) teardown; (e) netns_info (ad-hoc ansible)')
+    print('%6s %8s %8s %8s %8s %9s %9s %9s %9s %8s %9s %8s %9s %8s' % (
+        'N', '(a) ip', 'a-lean', 'a-batch', 't-ip', '(b) build', '(c) rerun', '(d) down', '(e) info',
+        'b/lean', 'b/batch', 'd/t-ip', 'c/c@%d' % base, 'changed'))
     for n in args.sizes:
-        a, lean, (b, c, e, d), changed_ok = rows[n]
-        print('%6d %8.2fs %8.2fs %9.2fs %9.2fs %9.2fs %9.2fs %8.2f %9.2f %12.2f %8s' % (
-            n, a, lean, b[0], c[0], d[0], e[0], b[0] / a, b[0] / lean, c[0] / rows[base][2][1][0],
-            'right' if changed_ok else 'WRONG'))
+        r = rows[n]
+        print('%6d %7.2fs %7.2fs %7.2fs %7.2fs %8.2fs %8.2fs %8.2fs %8.2fs %8.2f %9.2f %8.2f %9.2f %8s' % (
+            n, r['seed'], r['lean'], r['batch'], r['t_ip'], r['build'], r['rerun'], r['down'], r['info'],
+            r['build'] / r['lean'], r['build'] / r['batch'], r['down'] / r['t_ip'], r['rerun'] / rows[base]['rerun'],
+            'right' if r['changed_ok'] else 'WRONG'))
+    targets = []
+    for what, value, limit in TARGETS:
+        try:
+            targets.append((what, value(rows), limit))
+        except KeyError:  # a size that was not measured
+            pass
+    if targets:
+        print('targets (issue 14):')
+        for what, value, limit in targets:
+            print('  %-34s %6.2f  (<= %.2f) %s' % (what, value, limit, 'met' if value <= limit else 'NOT MET'))
+    if not args.quiet:
+        print('profile (wall time per task; module: process, start-up, pyroute2 import, kernel requests):')
+        for line in profiles:
+            print('  ' + line)
     return 0 if ok else 1
 
 

@@ -286,6 +286,7 @@ class Resource:
     assumed = ()  # check mode: what was planned as if an earlier task had created it
     assume = False  # plan what an earlier task or step would create (set by the runner)
     planned = None  # what earlier steps of this run plan: {'namespaces': set, 'links': {(ns, ifname): attrs}}
+    shared = None  # link dumps shared by the steps of a run while nothing changes (see LinkCache)
     module = None  # the AnsibleModule, for resources that run commands (set by run_module)
 
     def validate(self, want):
@@ -308,6 +309,9 @@ class Resource:
 
     def apply(self, kernel, op):
         getattr(self, 'do_' + op.action)(kernel, **op.args)
+
+    def do_noop(self, kernel):
+        """An operation done by the one before it (its text is still what the user reads)."""
 
     def register(self, want, plan, planned):
         """Add to PLANNED what the objects of this step will be after it (for later steps)."""
@@ -394,6 +398,7 @@ class Step:
         self.label = label
         self.option = option
         self.plans = []
+        self.depends = False
 
     def validate(self):
         resource = self.resource
@@ -445,7 +450,7 @@ def run_steps(module, steps, settle=None):
     """Run STEPS (kinds of objects) in order: validate every object of every step; plan every
     step before anything changes (a later step plans what an earlier one would create, as
     check mode does); then, unless in check mode, apply step by step, planning a step again
-    when an earlier one changed something (or it assumed something). SETTLE(kernel, step,
+    when its plan rested on what an earlier step was to change (or on an assumption). SETTLE(kernel, step,
     'before' or 'after'), if given, runs around each applied step. Exits the module with one result."""
     PROFILE['run_start'] = time.time()
     factory = _kernel_factory(module)
@@ -455,21 +460,27 @@ def run_steps(module, steps, settle=None):
             step.resource.module = module
             step.validate()
         planned = {'namespaces': set(), 'links': {}}
+        shared = {}
         with factory() as kernel:
             for index, step in enumerate(steps):
                 step.resource.planned = planned
+                step.resource.shared = shared
+                planned['used'] = False
                 step.plan(kernel, assume=module.check_mode or index > 0)
+                # planned on what an earlier step will change: planned again once that is done
+                step.depends = planned['used'] or bool(step.resource.assumed)
                 for want, plan in zip(step.wants, step.plans):
-                    step.resource.register(want, plan, planned)
+                    if plan.ops:
+                        step.resource.register(want, plan, planned)
             if not module.check_mode:
-                changed = False
                 for step in steps:
-                    if changed or step.resource.assumed:
+                    if step.depends:
                         step.plan(kernel, assume=False)
                     if settle is not None:
                         settle(kernel, step, 'before')
                     step.apply(kernel, done)
-                    changed = changed or bool(step.ops())
+                    if step.ops():
+                        shared.clear()
                     if settle is not None:
                         settle(kernel, step, 'after')
     except LabnetError as exc:

@@ -201,6 +201,7 @@ class NamespaceEntries:
         self._fds = {}
         self._cookies = {}
         self._pid_map = None
+        self._run_dir_shared = False
 
     def close(self):
         for fd in self._fds.values():
@@ -403,8 +404,12 @@ class NamespaceEntries:
             self._unlock(lock)
         return True
 
-    @staticmethod
-    def _make_run_dir_shared():
+    def _make_run_dir_shared(self):
+        """As iproute2 does before each bind mount; once per run is enough (it stays shared),
+        and each call walks every mount below /run/netns: per namespace, a build would cost
+        quadratic time."""
+        if self._run_dir_shared:
+            return
         try:
             _mount('', RUN_DIR, MS_SHARED | MS_REC)
         except OSError as exc:
@@ -412,6 +417,7 @@ class NamespaceEntries:
                 raise
             _mount(RUN_DIR, RUN_DIR, MS_BIND | MS_REC)
             _mount('', RUN_DIR, MS_SHARED | MS_REC)
+        self._run_dir_shared = True
 
     def remove_netns(self, name):
         """Remove the name of a namespace (unmount + unlink) and its ownership record; a plain

@@ -19,7 +19,7 @@ from ansible_collections.labnet.netns.plugins.module_utils._bridge import Bridge
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
     STATE_CHOICES, LabnetError, Step, run_steps)
 from ansible_collections.labnet.netns.plugins.module_utils._firewall import FirewallResource
-from ansible_collections.labnet.netns.plugins.module_utils._netns import NetnsResource, destroys
+from ansible_collections.labnet.netns.plugins.module_utils._netns import NetnsResource
 from ansible_collections.labnet.netns.plugins.module_utils._veth import VethResource
 
 # option -> resource, in the order of a build; a teardown goes the other way, except that
@@ -64,32 +64,16 @@ def lab_wants(params, resource, option):
     return wants
 
 
-class Teardown:
-    """After the namespaces of a teardown are removed, the kernel destroys the veth pairs
-    that had an end inside them, asynchronously: wait until their other ends are gone too,
-    so the veth step finds what is really left (bounded by SETTLE_SECONDS)."""
-
-    def __init__(self, veths):
-        self.veths = veths
-        self.watch = {}  # surviving namespace -> nsids of removed namespaces, as it sees them
-
-    def before(self, kernel, step):
-        removed = set(p.key for p in step.plans if destroys(p))
-        for want in self.veths:
-            for ns, other in ((want['namespace'], want['peer_namespace']), (want['peer_namespace'], want['namespace'])):
-                if other in removed and ns not in removed and kernel.exists(ns) and kernel.exists(other):
-                    nsid = kernel.netnsid(ns, other)
-                    if nsid is not None:
-                        self.watch.setdefault(ns, set()).add(nsid)
-
-    def after(self, kernel):
-        if not self.watch:
-            return
-        deadline = time.time() + SETTLE_SECONDS
-        for ns, nsids in self.watch.items():
-            while time.time() < deadline and any(
-                    link['kind'] == 'veth' and link['link_netnsid'] in nsids for link in kernel.links(ns).values()):
-                time.sleep(0.02)
+def settle(kernel, step, when):
+    """After the namespaces of a teardown are removed, the kernel destroys the veth pairs that
+    had an end inside them, asynchronously: wait (at most SETTLE_SECONDS) until the other ends,
+    which the veth step planned as gone, are gone, so it plans again on what is really left."""
+    if when != 'after' or step.option != 'namespaces' or not step.ops():
+        return
+    deadline = time.time() + SETTLE_SECONDS
+    for ns, indexes in ((step.resource.planned or {}).get('vanishing') or {}).items():
+        while time.time() < deadline and indexes & set(link['index'] for link in kernel.links(ns).values()):
+            time.sleep(0.02)
 
 
 def run_lab(module):
@@ -98,15 +82,7 @@ def run_lab(module):
         steps = build_steps(params)
     except LabnetError as exc:
         module.fail_json(msg=exc.msg, changed=False, operations=[])
-    teardown = Teardown(steps[-1].wants) if params['state'] == 'absent' else None
-
-    def settle(kernel, step, when):
-        if teardown is not None and step.option == 'namespaces':
-            if when == 'before':
-                teardown.before(kernel, step)
-            else:
-                teardown.after(kernel)
-    run_steps(module, steps, settle=settle)
+    run_steps(module, steps, settle=settle if params['state'] == 'absent' else None)
 
 
 def build_steps(params):

@@ -50,8 +50,11 @@ class LinkCache:
     object refers to (a port, the interface of an address) as a new one, down, without
     addresses. Each assumption is listed in ASSUMED, which the module returns and warns about."""
 
-    def __init__(self, kernel, assume=False, planned=None):
+    def __init__(self, kernel, assume=False, planned=None, shared=None):
         self.kernel = kernel
+        # dumps shared by the steps of one run until one of them changes something (the runner
+        # empties it then): a re-run of a lab reads each namespace's links once
+        self.shared = shared if shared is not None else {}
         self.assume = assume
         # what earlier steps of the same run plan (module labnet.netns.lab): namespaces, and
         # per (ns, ifname) the attributes a link will have; used only when ASSUME
@@ -69,18 +72,28 @@ class LinkCache:
         not exist has no links instead of being an error: what is gone need not be removed."""
         if ns not in self._links:
             if (missing_ok or self.assume) and not self.kernel.exists(ns):
-                if not missing_ok and ns not in self.planned['namespaces']:
+                if self.assume and ns in self.planned['namespaces']:
+                    self.planned['used'] = True
+                elif not missing_ok:
                     self._note('namespace %s does not exist: planned as an empty namespace '
                                '(an earlier task would create it)' % ns)
                 return {}
             removed = self.planned.get('removed')
             if removed and ns in removed:
+                self.planned['used'] = True
                 return {}  # an earlier step removes it, with its links
-            self._links[ns] = self.kernel.links(ns)
+            if ns not in self.shared:
+                self.shared[ns] = self.kernel.links(ns)
+            self._links[ns] = self.shared[ns]
             if removed:  # ... and the veth pairs with an end inside it
                 dead = set(self.kernel.netnsid(ns, other) for other in removed if self.kernel.exists(other))
-                self._links[ns] = dict((name, link) for name, link in self._links[ns].items()
-                                       if not (link['kind'] == 'veth' and link['link_netnsid'] in dead - {None}))
+                gone = set(link['index'] for link in self._links[ns].values()
+                           if link['kind'] == 'veth' and link['link_netnsid'] in dead - {None})
+                if gone:  # the runner waits for them after the namespaces step (see _lab.py)
+                    self.planned['used'] = True
+                    self.planned.setdefault('vanishing', {}).setdefault(ns, set()).update(gone)
+                    self._links[ns] = dict((name, link) for name, link in self._links[ns].items()
+                                           if link['index'] not in gone)
             for ifname, link in self._links[ns].items():
                 if link['alias'] is None and link['kind'] in ('veth', 'bridge'):
                     self._unmarked(ns, ifname, link)
@@ -105,6 +118,7 @@ class LinkCache:
         attrs = self.planned['links'].get((ns, ifname))
         if attrs is None:
             return link
+        self.planned['used'] = True
         if link is None:
             link = {'index': -1, 'ifname': ifname, 'kind': None, 'up': False, 'mtu': None, 'mac': None,
                     'master': None, 'link': None, 'link_netnsid': None, 'alias': None, 'assumed': True}
@@ -135,11 +149,15 @@ class PeerFinder:
         self.links = links
         self._all = None
         self._nsids = {}
+        self._by_nsid = {}  # ns -> {nsid: namespace}, as far as computed
+        self._found = {}  # (ns, index) -> (peer ns, peer link): pairs seen from their other end
 
     def nsid(self, ns, other):
         """The nsid namespace NS uses for namespace OTHER (cached)."""
         if (ns, other) not in self._nsids:
-            self._nsids[(ns, other)] = self.kernel.netnsid(ns, other)
+            nsid = self._nsids[(ns, other)] = self.kernel.netnsid(ns, other)
+            if nsid is not None:
+                self._by_nsid.setdefault(ns, {})[nsid] = other
         return self._nsids[(ns, other)]
 
     def _candidates(self, hints):
@@ -160,12 +178,20 @@ class PeerFinder:
         if link['link_netnsid'] is None:
             peer = self.links.by_index(ns, link['link'])
             return (ns, peer) if peer is not None else None
+        if (ns, link['index']) in self._found:
+            return self._found[(ns, link['index'])]
         for cand in self._candidates(hints):
-            if cand == ns:
+            known = self._by_nsid.get(ns, {}).get(link['link_netnsid'], cand)
+            if known == ns or self.nsid(ns, known) != link['link_netnsid']:
                 continue
-            if self.nsid(ns, cand) == link['link_netnsid']:
-                peer = self.links.by_index(cand, link['link'])
-                return (cand, peer) if peer is not None else None
+            peer = self.links.by_index(known, link['link'])
+            if peer is None:
+                return None
+            # the other end, looked at later, is known without asking the kernel again: its
+            # peer is this link when it points back at it
+            if peer.get('kind') == 'veth' and peer.get('link') == link['index']:
+                self._found[(known, peer['index'])] = (ns, link)
+            return (known, peer)
         return (UNKNOWN, {'ifname': '?', 'index': link['link']})
 
 
@@ -210,7 +236,7 @@ class LinkResource(Resource):
 
     def link_cache(self, kernel):
         """The link cache of this run; in check mode it plans what earlier tasks would create."""
-        cache = LinkCache(kernel, assume=self.assume, planned=self.planned)
+        cache = LinkCache(kernel, assume=self.assume, planned=self.planned, shared=self.shared)
         self.assumed = cache.assumed
         return cache
 

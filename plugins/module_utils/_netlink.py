@@ -49,6 +49,7 @@ class Kernel(NamespaceEntries):
             raise LabnetError('pyroute2 is not importable on the target: %s' % PYROUTE2_IMPORT_ERROR)
         NamespaceEntries.__init__(self)
         self._sockets = {}
+        self._masters = {}
 
     def close(self):
         for sock in self._sockets.values():
@@ -69,6 +70,7 @@ class Kernel(NamespaceEntries):
         sock = self._sockets.pop(name, None)
         if sock is not None:
             sock.close()
+        self._masters = dict((k, v) for k, v in self._masters.items() if k[0] != name)
         NamespaceEntries._forget(self, name)
 
     # -- netlink sockets -------------------------------------------------------
@@ -158,17 +160,27 @@ class Kernel(NamespaceEntries):
                 ifname, '' if name is None else ' in namespace %r' % name))
         return link['index']
 
-    def link_set(self, name, ifname, what, **attrs):
-        """Change link IFNAME of namespace NAME. net_ns=OTHER moves it to namespace OTHER
-        (None = this process's own); master=IFNAME attaches it (None detaches)."""
-        index = self._index(name, ifname)
+    def _master_index(self, name, ifname):
+        """The index of bridge IFNAME, looked up once per run for all the ports attached to it
+        (forgotten when a link of that name is deleted here)."""
+        if (name, ifname) not in self._masters:
+            self._masters[(name, ifname)] = self._index(name, ifname)
+        return self._masters[(name, ifname)]
+
+    def link_set(self, name, ifname, what, index=None, **attrs):
+        """Change link IFNAME of namespace NAME (INDEX, when the caller just read it). net_ns=OTHER
+        moves it to namespace OTHER (None = this process's own); master=IFNAME attaches it (None
+        detaches)."""
+        if index is None:
+            index = self._index(name, ifname)
         if 'net_ns' in attrs:
             attrs['net_ns_fd'] = self.ns_fd(attrs.pop('net_ns'))
         if 'master' in attrs:
-            attrs['master'] = 0 if attrs['master'] is None else self._index(name, attrs['master'])
+            attrs['master'] = 0 if attrs['master'] is None else self._master_index(name, attrs['master'])
         self.call(name, what, lambda ipr: ipr.link('set', index=index, **attrs))
 
     def link_del(self, name, ifname, what):
+        self._masters.pop((name, ifname), None)
         link = self.link(name, ifname)
         if link is None:
             return  # deleted meanwhile (by a concurrent run, or with its veth peer): as asked
@@ -178,9 +190,10 @@ class Kernel(NamespaceEntries):
             if exc.errno != errno.ENODEV:
                 raise
 
-    def veth_add(self, name, ifname, peer, peer_ns, what, mark, mtu=None, mac=None, peer_mac=None):
+    def veth_add(self, name, ifname, peer, peer_ns, what, mark, mtu=None, mac=None, peer_mac=None, up=False):
         """Create a veth pair atomically: PEER is born in PEER_NS with its final name. Both
-        ends get MARK (announced first, so a run killed before marking is still recognised)."""
+        ends get MARK (announced first, so a run killed before marking is still recognised),
+        and with UP are set up in the same request."""
         peer_spec = {'ifname': peer, 'net_ns_fd': self.ns_fd(peer_ns)}
         spec = {'ifname': ifname, 'kind': 'veth'}
         if mtu is not None:
@@ -200,7 +213,7 @@ class Kernel(NamespaceEntries):
                         or not all(self._ours_or_announced(ns, n, mark) for ns, n in ends):
                     raise
             for ns, end in ends:
-                self.mark_link(ns, end, mark, what)
+                self.mark_link(ns, end, mark, what, up=up)
 
     def _is_pair(self, name, ifname, peer, peer_ns):
         end, other = self.link(name, ifname), self.link(peer_ns, peer)
@@ -223,10 +236,12 @@ class Kernel(NamespaceEntries):
                     self.call(name, what, lambda ipr: ipr.link('set', index=current['index'], kind='bridge', **attrs))
             self.mark_link(name, ifname, mark, what)
 
-    def mark_link(self, name, ifname, mark, what):
-        """Give link IFNAME of namespace NAME the ownership mark MARK (its interface alias)."""
+    def mark_link(self, name, ifname, mark, what, up=False):
+        """Give link IFNAME of namespace NAME the ownership mark MARK (its interface alias);
+        with UP, set it up in the same request."""
         index = self._index(name, ifname)
-        self.call(name, what, lambda ipr: ipr.link('set', index=index, ifalias=mark))
+        attrs = {'state': 'up'} if up else {}
+        self.call(name, what, lambda ipr: ipr.link('set', index=index, ifalias=mark, **attrs))
         self.link_marked(name, ifname)
 
     def _ours_or_announced(self, name, ifname, mark):

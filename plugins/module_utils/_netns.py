@@ -13,6 +13,7 @@ __metaclass__ = type
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
     OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, Resource, claim, is_ours, mark_owner,
     release, validate_netns_name)
+from ansible_collections.labnet.netns.plugins.module_utils._links import LinkCache
 
 
 def destroys(plan):
@@ -38,13 +39,14 @@ class NetnsResource(Resource):
         validate_netns_name(want['name'])
 
     def read(self, kernel, wants):
+        links = LinkCache(kernel, shared=self.shared)
         haves = []
         for want in wants:
             name = want['name']
             have = {'entry': kernel.entry_kind(name), 'lo_up': None, 'pids': [], 'mark': None, 'additions': {}}
             if have['entry'] in ('namespace', 'symlink'):
                 have['mark'] = kernel.netns_mark(name)
-                lo = kernel.link(name, 'lo')
+                lo = links(name).get('lo')  # the dump, shared with the later steps of a lab
                 have['lo_up'] = bool(lo and lo['up'])
                 if lo and not is_ours(have['mark'], want['owner']):
                     have['additions'] = kernel.additions(name, lo)  # lo set up by us in a namespace not ours
@@ -74,7 +76,8 @@ class NetnsResource(Resource):
         lo = kernel.link(name, 'lo')
         had_v4 = any(a['index'] == lo['index'] and a['address'] == '127.0.0.1' for a in kernel.addresses(name)) \
             if record is not None else True
-        kernel.link_set(name, 'lo', 'cannot set lo %s' % ('up' if up else 'down'), state='up' if up else 'down')
+        kernel.link_set(name, 'lo', 'cannot set lo %s' % ('up' if up else 'down'), index=lo['index'],
+                        state='up' if up else 'down')
         if record is None:
             return
         if up:  # the kernel adds 127.0.0.1/8 when lo comes up, and keeps it when lo goes down

@@ -98,9 +98,9 @@ class VethResource(LinkResource):
     def plan(self, want, have):
         return plan_veth(want, have)
 
-    def do_create(self, kernel, ns, name, peer, peer_ns, mark, mtu, mac, peer_mac):
+    def do_create(self, kernel, ns, name, peer, peer_ns, mark, mtu, mac, peer_mac, up=False):
         kernel.veth_add(ns, name, peer, peer_ns, 'cannot create veth %s' % link_key(ns, name), mark,
-                        mtu=mtu, mac=mac, peer_mac=peer_mac)
+                        mtu=mtu, mac=mac, peer_mac=peer_mac, up=up)
 
 
 def _state(want, end, peer, end_ns, peer_ns):
@@ -162,11 +162,11 @@ def plan_veth(want, have):
         before = {'state': 'absent'}
         ops.append(Op('create', 'create veth %s with peer %s' % (key, link_key(pns, peer_name)),
                       ns=ns, name=name, peer=peer_name, peer_ns=pns, mark=want['mark'],
-                      mtu=want['mtu'], mac=want['mac'], peer_mac=want['peer_mac'],
+                      mtu=want['mtu'], mac=want['mac'], peer_mac=want['peer_mac'], up=want['up'],
                       undo=Op('delete', 'delete veth %s (and its peer)' % key, ns=ns, ifname=name)))
-        if want['up']:
-            ops.append(Op('set', 'set up %s' % key, ns=ns, ifname=name, attrs={'state': 'up'}))
-            ops.append(Op('set', 'set up %s' % link_key(pns, peer_name), ns=pns, ifname=peer_name, attrs={'state': 'up'}))
+        if want['up']:  # done with the marks, one request per end (see Kernel.veth_add)
+            ops.append(Op('noop', 'set up %s' % key))
+            ops.append(Op('noop', 'set up %s' % link_key(pns, peer_name)))
         after = _state(want, {'up': want['up'], 'mtu': want['mtu'], 'mac': want['mac']},
                        {'up': want['up'], 'mtu': want['mtu'], 'mac': want['peer_mac']}, ns, pns)
         info['owner'] = mark_owner(want['mark'])
