@@ -74,7 +74,7 @@ requirements:
 notes:
   - Supports check mode and diff mode. The diff is keyed by list, then by object.
 author:
-  - labnet.netns developers
+  - labnet.netns developers (@labnet)
 seealso:
   - module: labnet.netns.netns
   - module: labnet.netns.veth
