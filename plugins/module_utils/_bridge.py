@@ -120,6 +120,8 @@ class BridgeResource(LinkResource):
     def register(self, want, plan, planned):
         if want['state'] == 'present':
             self.plan_link(planned, want['namespace'], want['name'], kind='bridge', up=want['up'], mtu=want['mtu'], type=1)
+        elif any(op.action == 'delete' for op in plan.ops):
+            self.plan_link(planned, want['namespace'], want['name'], gone=True)
 
     def plan(self, want, have):
         return plan_bridge(want, have)

@@ -119,6 +119,8 @@ class LinkCache:
         if attrs is None:
             return link
         self.planned['used'] = True
+        if attrs.get('gone'):  # an earlier step deletes it
+            return None
         if link is None:
             link = {'index': -1, 'ifname': ifname, 'kind': None, 'up': False, 'mtu': None, 'mac': None,
                     'master': None, 'link': None, 'link_netnsid': None, 'alias': None, 'assumed': True}

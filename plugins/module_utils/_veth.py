@@ -91,9 +91,11 @@ class VethResource(LinkResource):
         return have
 
     def register(self, want, plan, planned):
-        if want['state'] == 'present':
-            for ns, ifname in ((want['namespace'], want['name']), (want['peer_namespace'], want['peer'])):
+        for ns, ifname in ((want['namespace'], want['name']), (want['peer_namespace'], want['peer'])):
+            if want['state'] == 'present':
                 self.plan_link(planned, ns, ifname, kind='veth', up=want['up'], mtu=want['mtu'], type=1)
+            elif any(op.action == 'delete' for op in plan.ops):
+                self.plan_link(planned, ns, ifname, gone=True)
 
     def plan(self, want, have):
         return plan_veth(want, have)

@@ -20,9 +20,10 @@ description:
     port the kernel would refuse) comes before the first change, and check mode predicts the
     whole run.
   - O(state=present) applies the lists in the order namespaces, veths, bridges, addresses,
-    rules. O(state=absent) goes the other way, except that namespaces go before veths; a veth
-    pair with an end inside a removed namespace is destroyed by the kernel with it (the module
-    waits until it is gone), which is much faster than deleting pairs one by one.
+    rules. O(state=absent) removes rules, bridges, namespaces, then what is left of veths and
+    addresses; a veth pair with an end inside a removed namespace is destroyed by the kernel
+    with it (the module waits until it is gone), which is much faster than deleting pairs one
+    by one, and addresses inside a removed namespace go with it.
   - Results are those of the modules, one key per list.
 options:
   state:
