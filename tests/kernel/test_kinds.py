@@ -117,6 +117,25 @@ def test_macvlan_items_host_and_namespace(sandbox):
     assert info_data(sandbox, 'mva', 'a')['mode'] == 'vepa' and 'mvh' in sandbox.links()
 
 
+def test_netns_info_reports_kind_parent_and_mode(sandbox):
+    needs(sandbox, 'macvlan')
+    needs(sandbox, 'tap')
+    parent(sandbox)
+    sandbox.sh('ip netns add net0')
+    assert_ok(sandbox.module('netns_link', items=[
+        {'name': 'mv0', 'kind': 'macvlan', 'namespace': 'net0', 'link': 'p0', 'mode': 'private'},
+        {'name': 'mvh', 'kind': 'macvlan', 'link': 'p0'},
+        {'name': 'tap0', 'kind': 'tap'}]))
+    res = assert_ok(sandbox.module('netns_info'))
+    mv0 = [l for l in res['namespaces']['net0']['links'] if l['name'] == 'mv0'][0]
+    assert mv0['kind'] == 'macvlan' and mv0['mode'] == 'private' and mv0['owner'] == 'netns_link'
+    assert mv0['parent'] == {'name': 'p0', 'namespace': '(host)', 'known': True}
+    host = dict((l['name'], l) for l in res['host']['links'])
+    assert host['mvh']['parent'] == {'name': 'p0', 'namespace': '(host)', 'known': True} and host['mvh']['mode'] == 'vepa'
+    assert host['tap0']['kind'] == 'tap' and 'parent' not in host['tap0']
+    assert '"net0/mv0" -- "(host)/p0" [style=dashed];' in res['topology']['dot']
+
+
 # -- tap and tun ---------------------------------------------------------------------------
 
 def test_tap_owner_and_drift(sandbox):
