@@ -290,4 +290,3 @@ def _kind_set(ns, name, kind, opt, text, value, old):
                                        ns=ns, ifname=name, attrs={'kind': kind, attr: MODES.get(kind, {}).get(old, old)})
     return Op('set', 'set %s %s on %s %s' % (opt, text, kind, link_key(ns, name)), undo=undo,
               ns=ns, ifname=name, attrs={'kind': kind, attr: value})
-

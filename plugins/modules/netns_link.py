@@ -19,7 +19,7 @@ description:
     kind (tun versus tap included), a macvlan or ipvlan on another parent, another O(multi_queue), and a switch
     of a macvlan into or out of V(passthru)."
   - A kind that the target's kernel lacks is an error naming the kind (the kernel answers C(Operation not supported),
-    which C(ip) reports as C(Unknown device type)). Debian's cloud kernels, for example, have no ipvlan and no ipip.
+    which C(ip) reports as C(Unknown device type)). Kernels built without them lack ipvlan or ipip, for example.
 options:
   name:
     description:
@@ -29,7 +29,7 @@ options:
   kind:
     description:
       - The kind of link. V(tap) and V(tun) are persistent tun/tap devices (the kernel calls both C(tun)).
-      - Required (also with O(state=absent): a link of that name of another kind is refused, not removed).
+      - "Required, also with O(state=absent): a link of that name of another kind is refused, not removed."
     type: str
     choices: [macvlan, ipvlan, tap, tun, ipip]
   state:
