@@ -146,14 +146,21 @@ class KindResource(LinkResource):
         links = self.link_cache(kernel)
         finder = PeerFinder(kernel, links)
         haves = []
+        made = set()  # links that earlier items of this run create: a later item may stand on them
         for want in wants:
             ns = want['namespace']
             absent = want['state'] == 'absent'
             link = links.get(ns, want['name'], missing_ok=absent)
             have = {'link': link, 'parent': None, 'parent_ok': True, 'found_parent': None}
+            if not absent:
+                made.add((ns, want['name']))
             if want['link'] is not None and not absent:
                 pns = want['link_namespace']
-                have['parent'] = links.referred(pns, want['link'])
+                have['parent'] = links.get(pns, want['link'])
+                if have['parent'] is None and (pns, want['link']) in made:
+                    have['parent'] = {'index': None, 'ifname': want['link'], 'planned': True}
+                elif have['parent'] is None:
+                    have['parent'] = links.referred(pns, want['link'])
                 if link is not None and link['kind'] in ('macvlan', 'ipvlan') and link['link']:
                     parent = have['parent']
                     if parent is None or parent.get('assumed') or parent['index'] != link['link']:
@@ -253,6 +260,9 @@ def plan_kind(want, have):
         info['owner'] = mark_owner(want['mark'])
     else:
         current = _current(want, link)
+        if claim('%s %s' % (kind, key), link['alias'], want):
+            ops += mark_ops([(ns, name, link)], want['mark'])
+        info['owner'] = mark_owner(link['alias'])
         if not have['parent_ok']:
             raise LabnetError('%s %s exists on parent %s, not on %s; a link\'s parent cannot be changed: remove it '
                               'first' % (kind, key, have['found_parent'] or 'unknown', link_key(pns, want['link'])))
@@ -262,9 +272,6 @@ def plan_kind(want, have):
         if want['mode'] is not None and current['mode'] != want['mode'] and 'passthru' in (want['mode'], current['mode']):
             raise LabnetError('%s %s is in mode %s; the kernel cannot switch a macvlan into or out of passthru '
                               'in place: remove it first' % (kind, key, current['mode']))
-        if claim('%s %s' % (kind, key), link['alias'], want):
-            ops += mark_ops([(ns, name, link)], want['mark'])
-        info['owner'] = mark_owner(link['alias'])
         if want['mode'] is not None and current['mode'] != want['mode']:
             old = current['mode']
             ops.append(_kind_set(ns, name, kind, 'mode', want['mode'], MODES[kind][want['mode']],

@@ -91,6 +91,7 @@ options:
     description:
       - Many links in one task. Each entry takes the options above; top-level options are the
         defaults for every entry. Mutually exclusive with O(name).
+      - The O(link) of a macvlan or ipvlan may be a link that an earlier entry creates (a tap, another macvlan).
     type: list
     elements: dict
     suboptions:

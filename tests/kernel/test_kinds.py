@@ -136,6 +136,16 @@ def test_netns_info_reports_kind_parent_and_mode(sandbox):
     assert '"net0/mv0" -- "(host)/p0" [style=dashed];' in res['topology']['dot']
 
 
+def test_a_macvlan_on_a_tap_made_by_an_earlier_item(sandbox):
+    needs(sandbox, 'macvlan')
+    needs(sandbox, 'tap')
+    sandbox.sh('ip netns add net0')
+    res = four_runs(sandbox, 'netns_link', items=[{'name': 'tap0', 'kind': 'tap'},
+                                                  {'name': 'mv0', 'kind': 'macvlan', 'link': 'tap0', 'namespace': 'net0'}])
+    assert res['operations'] == ['create tap tap0', 'set up tap0', 'create macvlan net0/mv0 on tap0', 'set up net0/mv0']
+    assert link(sandbox, 'mv0', 'net0')['linkinfo']['info_kind'] == 'macvlan'
+
+
 # -- tap and tun ---------------------------------------------------------------------------
 
 def test_tap_owner_and_drift(sandbox):
@@ -299,6 +309,15 @@ def test_an_unknown_parent_is_refused_and_check_mode_assumes_it(sandbox):
     assert_failed(sandbox.module('netns_link', name='mv0', kind='macvlan', namespace='nons', link='p0'),
                   "network namespace 'nons' does not exist")
     assert sandbox.snapshot() == before
+
+
+def test_a_step_the_kernel_refuses_leaves_nothing_half_made(sandbox):
+    needs(sandbox, 'macvlan')
+    parent(sandbox)  # MTU 1500: the kernel refuses a larger MTU on a macvlan above it
+    before = sandbox.snapshot()
+    res = assert_failed(sandbox.module('netns_link', name='mv0', kind='macvlan', link='p0', mtu=9000),
+                        'cannot change mv0', 'rolled back: delete macvlan mv0')
+    assert not res['changed'] and sandbox.snapshot() == before
 
 
 def test_a_link_of_another_kind_is_refused_not_replaced(sandbox):
