@@ -42,7 +42,7 @@ IFF_LOOPBACK = 8
 # tun/tap (linux/if_tun.h): created and re-owned through /dev/net/tun, not netlink
 TUN_DEVICE = '/dev/net/tun'
 TUNSETIFF, TUNSETPERSIST, TUNSETOWNER, TUNSETGROUP = 0x400454ca, 0x400454cb, 0x400454cc, 0x400454ce
-IFF_TUN, IFF_TAP, IFF_MULTI_QUEUE, IFF_NO_PI, IFF_VNET_HDR = 0x0001, 0x0002, 0x0100, 0x1000, 0x4000
+IFF_TUN, IFF_TAP, IFF_MULTI_QUEUE, IFF_NO_PI, IFF_VNET_HDR, IFF_TUN_EXCL = 0x0001, 0x0002, 0x0100, 0x1000, 0x4000, 0x8000
 
 
 class Kernel(NamespaceEntries):
@@ -249,16 +249,17 @@ class Kernel(NamespaceEntries):
 
     def tuntap_add(self, name, ifname, what, mark, tap, multi_queue=False, user=None, group=None):
         """Create a persistent tun (TAP false) or tap device IFNAME in namespace NAME, with MARK."""
-        flags = (IFF_TAP if tap else IFF_TUN) | IFF_NO_PI | (IFF_MULTI_QUEUE if multi_queue else 0)
+        # IFF_TUN_EXCL: a device of that name made meanwhile is refused (EBUSY), never attached to
+        flags = (IFF_TAP if tap else IFF_TUN) | IFF_NO_PI | IFF_TUN_EXCL | (IFF_MULTI_QUEUE if multi_queue else 0)
         with self._announced(((name, ifname),), mark):
-            if self.link(name, ifname) is None:
+            try:
                 self._tun_ioctls(name, ifname, what, flags, user, group, persist=True)
-            else:
-                current = self.link(name, ifname)
-                if current['kind'] != 'tun' or current['tun_type'] != ('tap' if tap else 'tun') \
+            except LabnetError as exc:
+                current = self.link(name, ifname) if exc.errno == errno.EBUSY else None
+                # the same device made meanwhile by a concurrent run of ours is what was asked for
+                if current is None or current['kind'] != 'tun' or current.get('tun_type') != ('tap' if tap else 'tun') \
                         or not self._ours_or_announced(name, ifname, mark):
-                    raise LabnetError('%s: %s exists (made meanwhile by someone else)' % (what, ifname),
-                                      errno=errno.EEXIST)
+                    raise
             self.mark_link(name, ifname, mark, what)
 
     def tuntap_set(self, name, ifname, what, user=None, group=None):
