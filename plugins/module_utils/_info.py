@@ -20,6 +20,7 @@ import re
 from ansible_collections.labnet.netns.plugins.module_utils._common import mark_owner
 from ansible_collections.labnet.netns.plugins.module_utils._container import read_marker
 from ansible_collections.labnet.netns.plugins.module_utils._entries import netns_path, ns_identity
+from ansible_collections.labnet.netns.plugins.module_utils._kinds import kind_of, mode_name
 from ansible_collections.labnet.netns.plugins.module_utils._links import UNKNOWN, LinkCache, PeerFinder
 
 HOST = '(host)'
@@ -95,7 +96,7 @@ def gather(kernel, names=None, include_routes=True):
             addresses.setdefault(addr['index'], []).append(str(iface))
         out_links = []
         for link in sorted(current.values(), key=lambda l: l['index']):
-            entry = {'name': link['ifname'], 'kind': link['kind'], 'state': 'up' if link['up'] else 'down',
+            entry = {'name': link['ifname'], 'kind': kind_of(link), 'state': 'up' if link['up'] else 'down',
                      'mtu': link['mtu'], 'mac': link['mac'], 'master': by_index.get(link['master']),
                      'addresses': addresses.get(link['index'], []), 'owner': mark_owner(link['alias'])}
             if link['kind'] == 'veth' and link['link']:
@@ -105,6 +106,13 @@ def gather(kernel, names=None, include_routes=True):
                     entry['peer'] = {'name': found[1]['ifname'],
                                      'namespace': None if peer_ns is UNKNOWN else (HOST if peer_ns is None else peer_ns),
                                      'known': peer_ns is not UNKNOWN}
+            if link['kind'] in ('macvlan', 'ipvlan'):
+                entry['mode'] = mode_name(link['kind'], link.get('mode'))
+                found = finder.peer_of(ns, link, hints=(None,) if ns is not None else ()) if link['link'] else None
+                if found is not None:
+                    entry['parent'] = {'name': found[1]['ifname'],
+                                       'namespace': None if found[0] is UNKNOWN else (HOST if found[0] is None else found[0]),
+                                       'known': found[0] is not UNKNOWN}
             if link['kind'] == 'bridge':
                 entry['ports'] = sorted(l['ifname'] for l in current.values() if l['master'] == link['index'])
             out_links.append(entry)
@@ -140,6 +148,9 @@ def _edges(result):
             nodes.setdefault(ns, []).append(link)
             if link['master']:
                 edges.add((_node(ns, link['name']), _node(ns, link['master']), 'port'))
+            lower = link.get('parent')
+            if lower and lower['known']:
+                edges.add((_node(ns, link['name']), _node(lower['namespace'], lower['name']), 'port'))
             peer = link.get('peer')
             if peer and peer['known']:
                 pair = tuple(sorted([_node(ns, link['name']), _node(peer['namespace'], peer['name'])]))

@@ -13,6 +13,8 @@ __metaclass__ = type
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
     LabnetError, Op, Resource, validate_ifname, validate_netns_name)
 UNKNOWN = object()  # a peer in a namespace that has no name under /run/netns
+# the kinds of link the collection makes (an unmarked one may be a link of ours not marked yet)
+MADE_KINDS = ('veth', 'bridge', 'macvlan', 'ipvlan', 'tun', 'ipip')
 
 
 def namespace_option():
@@ -95,7 +97,7 @@ class LinkCache:
                     self._links[ns] = dict((name, link) for name, link in self._links[ns].items()
                                            if link['index'] not in gone)
             for ifname, link in self._links[ns].items():
-                if link['alias'] is None and link['kind'] in ('veth', 'bridge'):
+                if link['alias'] is None and link['kind'] in MADE_KINDS:
                     self._unmarked(ns, ifname, link)
         return self._links[ns]
 

@@ -20,7 +20,9 @@ __metaclass__ = type
 
 import contextlib
 import errno
+import fcntl
 import os
+import struct
 import time
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import PROFILE, LabnetError
@@ -39,6 +41,11 @@ PROFILE['pyroute2_import_seconds'] = time.time() - _IMPORT_START
 
 IFF_UP = 1
 IFF_LOOPBACK = 8
+
+# tun/tap (linux/if_tun.h): created and re-owned through /dev/net/tun, not netlink
+TUN_DEVICE = '/dev/net/tun'
+TUNSETIFF, TUNSETPERSIST, TUNSETOWNER, TUNSETGROUP = 0x400454ca, 0x400454cb, 0x400454cc, 0x400454ce
+IFF_TUN, IFF_TAP, IFF_MULTI_QUEUE, IFF_NO_PI, IFF_VNET_HDR, IFF_TUN_EXCL = 0x0001, 0x0002, 0x0100, 0x1000, 0x4000, 0x8000
 
 
 class Kernel(NamespaceEntries):
@@ -236,6 +243,77 @@ class Kernel(NamespaceEntries):
                     self.call(name, what, lambda ipr: ipr.link('set', index=current['index'], kind='bridge', **attrs))
             self.mark_link(name, ifname, mark, what)
 
+    def kind_add(self, name, ifname, what, mark, kind, parent_ns=None, parent=None, **attrs):
+        """Create link IFNAME of KIND in namespace NAME, with MARK. A PARENT (macvlan, ipvlan) is
+        looked up in PARENT_NS and the link is born in NAME in the same request (no move, so
+        nothing is left half-made). A kernel without that kind of link says EOPNOTSUPP."""
+        sock_ns = name
+        if parent is not None:
+            sock_ns = parent_ns
+            attrs['link'] = self._index(parent_ns, parent)
+            if not self.same_namespace(name, parent_ns):
+                attrs['net_ns_fd'] = self.ns_fd(name)
+        with self._announced(((name, ifname),), mark):
+            try:
+                self.call(sock_ns, what, lambda ipr: ipr.link('add', ifname=ifname, kind=kind, **attrs))
+            except LabnetError as exc:
+                if exc.errno == errno.EOPNOTSUPP:
+                    raise LabnetError('%s: the kernel of this host has no %s links (it answers "Operation not '
+                                      'supported", which ip reports as "Unknown device type")' % (what, kind),
+                                      errno=exc.errno)
+                current = self.link(name, ifname) if exc.errno == errno.EEXIST else None
+                # the same link made meanwhile by a concurrent run of ours is what was asked for
+                if current is None or current['kind'] != kind or not self._ours_or_announced(name, ifname, mark):
+                    raise
+            self.mark_link(name, ifname, mark, what)
+
+    def tuntap_add(self, name, ifname, what, mark, tap, multi_queue=False, user=None, group=None):
+        """Create a persistent tun (TAP false) or tap device IFNAME in namespace NAME, with MARK."""
+        # IFF_TUN_EXCL: a device of that name made meanwhile is refused (EBUSY), never attached to
+        flags = (IFF_TAP if tap else IFF_TUN) | IFF_NO_PI | IFF_TUN_EXCL | (IFF_MULTI_QUEUE if multi_queue else 0)
+        with self._announced(((name, ifname),), mark):
+            try:
+                self._tun_ioctls(name, ifname, what, flags, user, group, persist=True)
+            except LabnetError as exc:
+                current = self.link(name, ifname) if exc.errno == errno.EBUSY else None
+                # the same device made meanwhile by a concurrent run of ours is what was asked for
+                if current is None or current['kind'] != 'tun' or current.get('tun_type') != ('tap' if tap else 'tun') \
+                        or not self._ours_or_announced(name, ifname, mark):
+                    raise
+            self.mark_link(name, ifname, mark, what)
+
+    def tuntap_set(self, name, ifname, what, user=None, group=None):
+        """Set the user and group (uid, gid; -1 = anyone) allowed to attach to tun/tap IFNAME."""
+        link = self.link(name, ifname)
+        if link is None or link['kind'] != 'tun':
+            raise LabnetError('%s: %s is not a tun or tap device' % (what, ifname))
+        flags = (IFF_TAP if link['tun_type'] == 'tap' else IFF_TUN) | (IFF_MULTI_QUEUE if link['multi_queue'] else 0)
+        flags |= (0 if link['pi'] else IFF_NO_PI) | (IFF_VNET_HDR if link['vnet_hdr'] else 0)
+        self._tun_ioctls(name, ifname, what, flags, user, group)
+
+    def _tun_ioctls(self, name, ifname, what, flags, user, group, persist=False):
+        """Attach to (or create) tun/tap IFNAME inside namespace NAME and set what is given;
+        the device is created in the namespace of the process that opens /dev/net/tun."""
+        def run():
+            try:
+                fd = os.open(TUN_DEVICE, os.O_RDWR | os.O_CLOEXEC)
+            except OSError as exc:
+                raise LabnetError('%s: the kernel of this host has no tun/tap devices (%s: %s)'
+                                  % (what, TUN_DEVICE, oserror_message(exc)), errno=exc.errno)
+            try:
+                fcntl.ioctl(fd, TUNSETIFF, struct.pack('16sH22x', ifname.encode('utf-8'), flags))
+                if user is not None:
+                    fcntl.ioctl(fd, TUNSETOWNER, user & 0xffffffff)
+                if group is not None:
+                    fcntl.ioctl(fd, TUNSETGROUP, group & 0xffffffff)
+                if persist:
+                    fcntl.ioctl(fd, TUNSETPERSIST, 1)
+            except OSError as exc:
+                raise LabnetError('%s: %s' % (what, oserror_message(exc)), errno=exc.errno)
+            finally:
+                os.close(fd)
+        self.run_in(name, run)
+
     def mark_link(self, name, ifname, mark, what, up=False):
         """Give link IFNAME of namespace NAME the ownership mark MARK (its interface alias);
         with UP, set it up in the same request."""
@@ -307,4 +385,21 @@ def _link_dict(msg):
         if data is not None:
             link['stp'] = bool(data.get_attr('IFLA_BR_STP_STATE'))
             link['forward_delay'] = data.get_attr('IFLA_BR_FORWARD_DELAY')
+    data = info.get_attr('IFLA_INFO_DATA') if info is not None else None
+    if data is not None and kind in _KIND_DATA:
+        for key, attr in _KIND_DATA[kind]:
+            link[key] = data.get_attr(attr)
+        if kind == 'tun':
+            link['tun_type'] = {1: 'tun', 2: 'tap'}.get(link['tun_type'], link['tun_type'])
     return link
+
+
+# what _link_dict reads of each kind's IFLA_INFO_DATA (modes as the kernel's numbers)
+_KIND_DATA = {
+    'macvlan': (('mode', 'IFLA_MACVLAN_MODE'),),
+    'ipvlan': (('mode', 'IFLA_IPVLAN_MODE'),),
+    'tun': (('tun_type', 'IFLA_TUN_TYPE'), ('user', 'IFLA_TUN_OWNER'), ('group', 'IFLA_TUN_GROUP'),
+            ('multi_queue', 'IFLA_TUN_MULTI_QUEUE'), ('pi', 'IFLA_TUN_PI'), ('vnet_hdr', 'IFLA_TUN_VNET_HDR'),
+            ('persist', 'IFLA_TUN_PERSIST')),
+    'ipip': (('local', 'IFLA_IPIP_LOCAL'), ('remote', 'IFLA_IPIP_REMOTE'), ('ttl', 'IFLA_IPIP_TTL')),
+}

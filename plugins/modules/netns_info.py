@@ -13,7 +13,8 @@ short_description: Facts about every network namespace, and a picture of the top
 version_added: 0.1.0
 description:
   - Reports every entry of C(/run/netns), and for each readable namespace (and the host) its links
-    (name, kind, state, MTU, MAC, master bridge, veth peer with the peer's namespace), addresses and routes.
+    (name, kind, state, MTU, MAC, master bridge, veth peer with the peer's namespace, parent and mode of a
+    macvlan or ipvlan link), addresses and routes.
   - Classifies entries as plain namespaces, container links (and for which container and PID), or stale
     entries (a dangling symlink, a symlink whose PID was reused, a bind mount of a gone process's
     namespace, a leftover plain file). Each entry and link says who made it in C(owner),
@@ -124,7 +125,9 @@ host:
           description: Interface name.
           type: str
         kind:
-          description: Link kind (V(veth), V(bridge), ...); null for plain devices such as C(lo).
+          description:
+            - Link kind (V(veth), V(bridge), V(macvlan), ...); null for plain devices such as C(lo).
+            - Persistent tun/tap devices (the kernel's kind C(tun)) are reported as V(tun) or V(tap).
           type: str
         state:
           description: V(up) or V(down) (the administrative state).
@@ -158,6 +161,24 @@ host:
               type: str
             known:
               description: False when the other end is in a namespace without a name under /run/netns.
+              type: bool
+        mode:
+          description: For a macvlan or ipvlan link, its mode by name (V(bridge), V(l2), ...).
+          type: str
+          returned: for macvlan and ipvlan links
+        parent:
+          description: For a macvlan or ipvlan link, its parent (lower) device.
+          type: dict
+          returned: for macvlan and ipvlan links
+          contains:
+            name:
+              description: Name of the parent device.
+              type: str
+            namespace:
+              description: Its namespace; V((host)) for the host, null when it has no name under /run/netns.
+              type: str
+            known:
+              description: False when the parent is in a namespace without a name under /run/netns.
               type: bool
         ports:
           description: For a bridge, its ports.
