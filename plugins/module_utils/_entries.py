@@ -46,6 +46,7 @@ STATE_DIR = '/run/labnet-netns'
 RECORD_DIR = os.path.join(STATE_DIR, 'netns')
 INTENT_DIR = os.path.join(STATE_DIR, 'intents')
 ADDITION_DIR = os.path.join(STATE_DIR, 'additions')
+ROUTE_DIR = os.path.join(STATE_DIR, 'routes')
 CLONE_NEWNET = 0x40000000
 MS_BIND = 4096
 MS_REC = 16384
@@ -353,6 +354,33 @@ class NamespaceEntries:
             else:
                 record['items'][key] = mark
             if record['items']:
+                write_json(path, record)
+            else:
+                remove_file(path)
+        finally:
+            self._unlock(lock)
+
+    def _route_path(self, ns):
+        return os.path.join(ROUTE_DIR, '%s.json' % self.ns_cookie(ns))
+
+    def route_marks(self, ns):
+        """The routes made in namespace NS, as recorded when they were added: {key: mark}.
+        Routes have no alias, so this record (keyed by the namespace's boot-unique cookie,
+        meaningless once the namespace is gone) is their ownership mark."""
+        record = _read_json(self._route_path(ns))
+        return record.get('routes', {}) if record else {}
+
+    def record_route(self, ns, key, mark):
+        """Record that MARK made route KEY of NS; MARK None forgets it."""
+        path = self._route_path(ns)
+        lock = self._lock_run_dir()  # concurrent runs update the same record
+        try:
+            record = _read_json(path) or {'routes': {}}
+            if mark is None:
+                record['routes'].pop(key, None)
+            else:
+                record['routes'][key] = mark
+            if record['routes']:
                 write_json(path, record)
             else:
                 remove_file(path)

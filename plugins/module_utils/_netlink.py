@@ -127,6 +127,39 @@ class Kernel(NamespaceEntries):
                             'type': msg['type'], 'table': msg.get_attr('RTA_TABLE') or msg['table']})
         return out
 
+    def route_dump(self, name=None):
+        """All IPv4 and IPv6 routes of namespace NAME, every table, as plain dicts."""
+        out = []
+        for family in (2, 10):  # AF_INET, AF_INET6
+            msgs = self.call(name, 'cannot list routes', lambda ipr, f=family: ipr.get_routes(family=f))
+            for msg in msgs:
+                out.append({'family': family, 'dst': msg.get_attr('RTA_DST'), 'dst_len': msg['dst_len'],
+                            'gateway': msg.get_attr('RTA_GATEWAY'), 'oif': msg.get_attr('RTA_OIF'),
+                            'metric': msg.get_attr('RTA_PRIORITY') or 0, 'proto': msg['proto'],
+                            'scope': msg['scope'], 'type': msg['type'],
+                            'table': msg.get_attr('RTA_TABLE') or msg['table']})
+        return out
+
+    def route(self, name, action, what, family, dst, dst_len, table, metric, gateway=None, device=None, proto=None):
+        """Add, replace or delete (ACTION) one unicast route of namespace NAME. A route of the
+        same key added (or deleted) meanwhile by a concurrent run is as asked."""
+        spec = {'family': family, 'dst_len': dst_len, 'table': table, 'priority': metric}
+        if dst_len:
+            spec['dst'] = dst
+        if action != 'del':
+            spec['proto'] = proto
+            if gateway is not None:
+                spec['gateway'] = gateway
+            elif family == 2:
+                spec['scope'] = 253  # RT_SCOPE_LINK, as `ip route add ... dev X` sets it
+            if device is not None:
+                spec['oif'] = self._index(name, device)
+        try:
+            self.call(name, what, lambda ipr: ipr.route(action, **spec))
+        except LabnetError as exc:
+            if not ((action == 'add' and exc.errno == errno.EEXIST) or (action == 'del' and exc.errno == errno.ESRCH)):
+                raise
+
     def netnsid(self, name, other):
         """The nsid that namespace NAME uses for namespace OTHER, or None."""
         fd = self.ns_fd(other)
