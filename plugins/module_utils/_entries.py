@@ -46,7 +46,6 @@ STATE_DIR = '/run/labnet-netns'
 RECORD_DIR = os.path.join(STATE_DIR, 'netns')
 INTENT_DIR = os.path.join(STATE_DIR, 'intents')
 ADDITION_DIR = os.path.join(STATE_DIR, 'additions')
-ROUTE_DIR = os.path.join(STATE_DIR, 'routes')
 CLONE_NEWNET = 0x40000000
 MS_BIND = 4096
 MS_REC = 16384
@@ -360,27 +359,28 @@ class NamespaceEntries:
         finally:
             self._unlock(lock)
 
-    def _route_path(self, ns):
-        return os.path.join(ROUTE_DIR, '%s.json' % self.ns_cookie(ns))
+    def _record_of(self, kind, ns):
+        return os.path.join(STATE_DIR, kind, '%s.json' % self.ns_cookie(ns))
 
-    def route_marks(self, ns):
-        """The routes made in namespace NS, as recorded when they were added: {key: mark}.
-        Routes have no alias, so this record (keyed by the namespace's boot-unique cookie,
-        meaningless once the namespace is gone) is their ownership mark."""
-        record = _read_json(self._route_path(ns))
-        return record.get('routes', {}) if record else {}
+    def records(self, kind, ns):
+        """What was recorded about namespace NS under KIND ('routes', 'sysctl'): {key: value}.
+        Keyed by the namespace's boot-unique cookie, so meaningless once the namespace is gone.
+        Routes have no alias: this record (key -> mark) is their ownership mark; sysctls keep
+        here the value they had before we changed them."""
+        record = _read_json(self._record_of(kind, ns))
+        return record.get('items', {}) if record else {}
 
-    def record_route(self, ns, key, mark):
-        """Record that MARK made route KEY of NS; MARK None forgets it."""
-        path = self._route_path(ns)
+    def record(self, kind, ns, key, value):
+        """Record VALUE for KEY of namespace NS under KIND; VALUE None forgets it."""
+        path = self._record_of(kind, ns)
         lock = self._lock_run_dir()  # concurrent runs update the same record
         try:
-            record = _read_json(path) or {'routes': {}}
-            if mark is None:
-                record['routes'].pop(key, None)
+            record = _read_json(path) or {'items': {}}
+            if value is None:
+                record['items'].pop(key, None)
             else:
-                record['routes'][key] = mark
-            if record['routes']:
+                record['items'][key] = value
+            if record['items']:
                 write_json(path, record)
             else:
                 remove_file(path)

@@ -160,6 +160,35 @@ class Kernel(NamespaceEntries):
             if not ((action == 'add' and exc.errno == errno.EEXIST) or (action == 'del' and exc.errno == errno.ESRCH)):
                 raise
 
+    # -- sysctls (through the namespace's own /proc/sys/net) ------------------------
+    def sysctl_get(self, name, key):
+        """The value of sysctl KEY (a path under /proc/sys, e.g. net/ipv4/ip_forward) seen from
+        namespace NAME, white space normalised; None when the namespace has no such key."""
+        path = os.path.join('/proc/sys', key)
+
+        def read():
+            try:
+                with open(path) as handle:
+                    return ' '.join(handle.read().split())
+            except OSError as exc:
+                if exc.errno == errno.ENOENT:
+                    return None
+                raise LabnetError('cannot read %s%s: %s' % (
+                    path, '' if name is None else ' in namespace %r' % name, oserror_message(exc)))
+        return self.run_in(name, read)
+
+    def sysctl_set(self, name, key, value, what):
+        """Write VALUE to sysctl KEY of namespace NAME (opened there, so its own /proc/sys/net)."""
+        path = os.path.join('/proc/sys', key)
+
+        def write():
+            try:
+                with open(path, 'w') as handle:
+                    handle.write(value)
+            except OSError as exc:
+                raise LabnetError('%s: %s' % (what, oserror_message(exc)), errno=exc.errno)
+        self.run_in(name, write)
+
     def netnsid(self, name, other):
         """The nsid that namespace NAME uses for namespace OTHER, or None."""
         fd = self.ns_fd(other)

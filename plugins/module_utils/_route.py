@@ -162,7 +162,7 @@ class RouteResource(LinkResource):
                 if kernel.exists(ns):
                     by_index = dict((l['index'], name) for name, l in current.items())
                     routes[ns] = [_route_dict(r, by_index) for r in kernel.route_dump(ns)]
-                    marks[ns] = kernel.route_marks(ns)
+                    marks[ns] = kernel.records('routes', ns)
                 else:  # absent, or assumed empty in check mode (links() said so)
                     routes[ns], marks[ns] = [], {}
             have = {'routes': [r for r in routes[ns] if r['table'] == want['table']],
@@ -190,14 +190,19 @@ class RouteResource(LinkResource):
         dst = route['dst']
         key = _record_key(route['table'], dst, route['metric'])
         if record:
-            kernel.record_route(ns, key, record)
-        kernel.route(ns, change, 'cannot %s route %s' % (
-            {'add': 'add', 'replace': 'change', 'del': 'remove'}[change], route_key(ns, route['table'], dst, route['metric'])),
-            FAMILY[dst.version], str(dst.network_address), dst.prefixlen, route['table'], route['metric'],
-            gateway=None if route.get('gateway') is None else str(route['gateway']),
-            device=route.get('device'), proto=RTPROT_LABNET)
+            kernel.record('routes', ns, key, record)
+        try:
+            kernel.route(ns, change, 'cannot %s route %s' % (
+                {'add': 'add', 'replace': 'change', 'del': 'remove'}[change], route_key(ns, route['table'], dst, route['metric'])),
+                FAMILY[dst.version], str(dst.network_address), dst.prefixlen, route['table'], route['metric'],
+                gateway=None if route.get('gateway') is None else str(route['gateway']),
+                device=route.get('device'), proto=RTPROT_LABNET)
+        except LabnetError:
+            if record:  # not added: not ours
+                kernel.record('routes', ns, key, None)
+            raise
         if record is False:
-            kernel.record_route(ns, key, None)
+            kernel.record('routes', ns, key, None)
 
 
 def _route_dict(raw, by_index):
@@ -275,7 +280,8 @@ def plan_route(want, have):
     wanted = {'present': True, 'gateway': None if want['gateway'] is None else str(want['gateway']), 'device': device}
     apply_target = dict(target, device=want['device'])  # the kernel picks the gateway's device itself
     if current is None:
-        op = _op(ns, 'add', apply_target, 'add route %s%s' % (key, _via(want)), record=want['mark'])
+        op = _op(ns, 'add', apply_target, 'add route %s%s' % (key, _via(want)),
+                 record=None if ours and recorded == want['mark'] else want['mark'])
         return Plan(key, _view(None), wanted, [op], dict(info, owner=mark_owner(want['mark']))), note
     if not ours:
         claim(what, recorded, want)  # adopt=true: used (and corrected) as it is, never marked

@@ -202,12 +202,25 @@ def wait_for(predicate, timeout=10.0):
         time.sleep(0.05)
 
 
+def snapshot_changes(before, after):
+    """What differs between two snapshots, for an assertion message."""
+    out = []
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if isinstance(old, dict) and isinstance(new, dict):
+            out += ['%s %s: %r -> %r' % (key, k, old.get(k), new.get(k)) for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+        elif old != new:
+            out.append('%s: %r -> %r' % (key, old, new))
+    return '; '.join(out)
+
+
 def four_runs(sandbox, module, **args):
     """check -> real -> check -> real, as the best collections test: the check-mode run
     changes nothing and predicts the real run; both later runs report no change."""
     before = sandbox.snapshot()
     check1 = assert_ok(sandbox.module(module, check=True, **args))
-    assert sandbox.snapshot() == before, 'check mode changed the kernel state'
+    after = sandbox.snapshot()
+    assert after == before, 'check mode changed the kernel state: %s' % snapshot_changes(before, after)
     real1 = assert_ok(sandbox.module(module, **args))
     assert check1['changed'] and real1['changed']
     assert check1['diff'] == real1['diff']
