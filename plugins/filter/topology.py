@@ -66,7 +66,21 @@ _value:
       description: Host ends of the veths, the ports of the bridge.
       type: list
       elements: str
+    routes:
+      description:
+        - Items for M(labnet.netns.netns_route), a default route via the bridge's address for each namespace.
+        - Empty without a bridge address.
+      type: list
+      elements: dict
+    nat:
+      description:
+        - The lab's subnet (the bridge address's network), its family (V(ipv4) or V(ipv6)), and the forwarding
+          sysctl of that family, for M(labnet.netns.netns_firewall) and M(labnet.netns.netns_sysctl).
+        - Null without a bridge address.
+      type: dict
 '''
+
+import ipaddress
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.labnet.netns.plugins.filter.bridge_topology_problems import bridge_topology_problems
@@ -90,6 +104,13 @@ def bridge_topology_objects(namespaces, bridge, interface='eth0', bridge_address
         out['ports'].append(outer)
     # always listed: with exclusive, an address removed from the variables goes away too
     out['addresses'].append({'interface': bridge, 'addresses': [bridge_address] if bridge_address else []})
+    out['routes'], out['nat'] = [], None
+    if bridge_address:
+        addr = ipaddress.ip_interface(bridge_address.strip())
+        out['routes'] = [{'namespace': v['namespace'], 'device': v['name'], 'destination': 'default', 'gateway': str(addr.ip)}
+                         for v in out['veths']]
+        out['nat'] = {'subnet': str(addr.network), 'family': 'ipv%d' % addr.version,
+                      'forwarding': 'net.ipv4.ip_forward' if addr.version == 4 else 'net.ipv6.conf.all.forwarding'}
     return out
 
 
