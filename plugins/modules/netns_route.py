@@ -226,7 +226,8 @@ operations:
 diff:
   description:
     - Per route that changes, whether it is present and its gateway and device, before and after, keyed by
-      V(NAMESPACE: DESTINATION table TABLE metric METRIC); per swept table, the routes it removes.
+      C(NAMESPACE:) followed by C(DESTINATION table TABLE metric METRIC) (without the namespace on the host).
+    - Per swept table, the routes it removes.
   returned: when diff mode is on
   type: dict
 '''

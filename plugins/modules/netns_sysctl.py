@@ -138,7 +138,7 @@ operations:
   elements: str
   sample: ["set net.ipv4.ip_forward to 1 in namespace router (was 0)"]
 diff:
-  description: Per key that changes, its value before and after, keyed by V(NAMESPACE: KEY) (V(KEY) on the host).
+  description: "Per key that changes, its value before and after, keyed by C(NAMESPACE: KEY) (C(KEY) on the host)."
   returned: when diff mode is on
   type: dict
 '''

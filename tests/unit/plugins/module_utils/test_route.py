@@ -49,12 +49,12 @@ def test_add_then_nothing():
     plan, note = plan_route(want(), have())
     assert texts(plan) == ['add route n: 10.6.0.0/24 table main metric 0 via 10.5.0.1'] and note is None
     assert plan.after == {'present': True, 'gateway': '10.5.0.1', 'device': 'eth0'}
-    plan, _ = plan_route(want(), have([route()], {'254 10.6.0.0/24 0': MARK}))
+    plan = plan_route(want(), have([route()], {'254 10.6.0.0/24 0': MARK}))[0]
     assert texts(plan) == []
 
 
 def test_changed_by_hand_is_ours_and_repaired():
-    plan, _ = plan_route(want(), have([route(gateway='10.5.0.3', proto=3)], {'254 10.6.0.0/24 0': MARK}))
+    plan = plan_route(want(), have([route(gateway='10.5.0.3', proto=3)], {'254 10.6.0.0/24 0': MARK}))[0]
     assert texts(plan) == ['change route n: 10.6.0.0/24 table main metric 0 via 10.5.0.1']
 
 
