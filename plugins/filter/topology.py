@@ -74,8 +74,10 @@ _value:
       elements: dict
     nat:
       description:
-        - The lab's subnet (the bridge address's network), its family (V(ipv4) or V(ipv6)), and the forwarding
-          sysctl of that family, for M(labnet.netns.netns_firewall) and M(labnet.netns.netns_sysctl).
+        - The lab's subnet (the bridge address's network), its family (V(ipv4) or V(ipv6)), the forwarding
+          sysctl of that family for M(labnet.netns.netns_sysctl), and C(rules), the items for
+          M(labnet.netns.netns_firewall) (MASQUERADE of the subnet out of any interface but the bridge, and the
+          FORWARD rule for the replies).
         - Null without a bridge address.
       type: dict
 '''
@@ -109,8 +111,13 @@ def bridge_topology_objects(namespaces, bridge, interface='eth0', bridge_address
         addr = ipaddress.ip_interface(bridge_address.strip())
         out['routes'] = [{'namespace': v['namespace'], 'device': v['name'], 'destination': 'default', 'gateway': str(addr.ip)}
                          for v in out['veths']]
-        out['nat'] = {'subnet': str(addr.network), 'family': 'ipv%d' % addr.version,
-                      'forwarding': 'net.ipv4.ip_forward' if addr.version == 4 else 'net.ipv6.conf.all.forwarding'}
+        family = 'ipv%d' % addr.version
+        out['nat'] = {'subnet': str(addr.network), 'family': family,
+                      'forwarding': 'net.ipv4.ip_forward' if addr.version == 4 else 'net.ipv6.conf.all.forwarding',
+                      'rules': [{'table': 'nat', 'chain': 'POSTROUTING', 'source': str(addr.network),
+                                 'out_interface_not': bridge, 'jump': 'MASQUERADE'},
+                                {'out_interface': bridge, 'ctstate': ['RELATED', 'ESTABLISHED'], 'jump': 'ACCEPT',
+                                 'ip_version': family}]}
     return out
 
 

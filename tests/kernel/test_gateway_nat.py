@@ -36,6 +36,9 @@ def test_gateway_and_nat_reach_a_network_without_a_route_back(sandbox, tmp_path)
     outside(sandbox)
     before = sandbox.snapshot()
     assert 'via' not in sandbox.sh('ip -n outside route')
+    # check mode on a fresh host predicts the build and changes nothing
+    assert run_role(sandbox, tmp_path, LAB, '--check', '--diff')[0] > 0
+    assert sandbox.snapshot() == before and forwarding(sandbox) == '0'
     # gateway only: the namespaces have a default route, but forwarding is off and nothing is masqueraded
     changed, dummy = run_role(sandbox, tmp_path, dict(LAB, bridge_topology_nat=False))
     assert changed > 0 and 'default via 10.0.1.254 dev eth0 proto 76' in sandbox.sh('ip -n net1 route')

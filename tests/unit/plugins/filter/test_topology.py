@@ -246,7 +246,11 @@ def test_gateway_and_nat_fine():
 def test_routes_and_nat_objects():
     out = bridge_topology_objects(DEFAULTS[NS], 'br0', 'eth0', '10.0.1.254/24')
     assert out['routes'][0] == {'namespace': 'net0', 'device': 'eth0', 'destination': 'default', 'gateway': '10.0.1.254'}
-    assert out['nat'] == {'subnet': '10.0.1.0/24', 'family': 'ipv4', 'forwarding': 'net.ipv4.ip_forward'}
+    assert dict(out['nat'], rules=None) == {'subnet': '10.0.1.0/24', 'family': 'ipv4', 'forwarding': 'net.ipv4.ip_forward',
+                                            'rules': None}
+    assert out['nat']['rules'] == [
+        {'table': 'nat', 'chain': 'POSTROUTING', 'source': '10.0.1.0/24', 'out_interface_not': 'br0', 'jump': 'MASQUERADE'},
+        {'out_interface': 'br0', 'ctstate': ['RELATED', 'ESTABLISHED'], 'jump': 'ACCEPT', 'ip_version': 'ipv4'}]
     out = bridge_topology_objects([{'name': 'a', 'address': '2001:db8::2/64'}], 'br0', 'eth0', '2001:db8::1/64')
-    assert out['nat'] == {'subnet': '2001:db8::/64', 'family': 'ipv6', 'forwarding': 'net.ipv6.conf.all.forwarding'}
+    assert out['nat']['forwarding'] == 'net.ipv6.conf.all.forwarding' and out['nat']['rules'][1]['ip_version'] == 'ipv6'
     assert bridge_topology_objects(DEFAULTS[NS], 'br0')['routes'] == [] and bridge_topology_objects(DEFAULTS[NS], 'br0')['nat'] is None
