@@ -66,7 +66,10 @@ from ansible_collections.labnet.netns.plugins.module_utils._common import (
 
 NAMESPACE_KEYS = ('name', 'address', 'interface', 'host_interface')
 BOOLEAN_VARIABLES = ('bridge_topology_forward_accept', 'bridge_topology_force_teardown', 'bridge_topology_adopt',
-                     'bridge_topology_install_pyroute2')
+                     'bridge_topology_install_pyroute2', 'bridge_topology_gateway', 'bridge_topology_nat')
+# the variables that need the bridge's address (the namespaces' gateway, the lab's subnet)
+NEED_BRIDGE_ADDRESS = {'bridge_topology_gateway': "the namespaces' default route goes via the bridge's address",
+                       'bridge_topology_nat': "the lab's subnet, the only one masqueraded, is the bridge address's"}
 # what the `bool` filter reads without guessing (other strings, such as 'y', it turns into false)
 BOOLEAN_WORDS = ('true', 'false', 'yes', 'no', 'on', 'off', '1', '0')
 
@@ -229,10 +232,11 @@ def bridge_topology_problems(variables):
         bridge = problems.name('bridge_topology_bridge', variables['bridge_topology_bridge'], validate_ifname, 'the host')
         if bridge is not None:
             hosts[bridge] = 'bridge_topology_bridge'
+    bridge_addr = None
     if variables.get('bridge_topology_bridge_address', '') != '':
-        addr = problems.address('bridge_topology_bridge_address', variables['bridge_topology_bridge_address'])
-        if addr is not None:
-            addresses[addr.ip] = 'bridge_topology_bridge_address'
+        bridge_addr = problems.address('bridge_topology_bridge_address', variables['bridge_topology_bridge_address'])
+        if bridge_addr is not None:
+            addresses[bridge_addr.ip] = 'bridge_topology_bridge_address'
     if 'bridge_topology_interface' in variables:
         problems.name('bridge_topology_interface', variables['bridge_topology_interface'], validate_ifname, 'the namespace')
     if 'bridge_topology_mtu' in variables:
@@ -242,7 +246,33 @@ def bridge_topology_problems(variables):
             problems.boolean(var, variables[var])
     if 'bridge_topology_namespaces' in variables:
         _check_namespaces(problems, variables['bridge_topology_namespaces'], hosts, addresses)
+    for var, why in sorted(NEED_BRIDGE_ADDRESS.items()):
+        if _true(variables.get(var)):
+            if variables.get('bridge_topology_bridge_address', '') in ('', None):
+                problems.add(var, 'is true, so bridge_topology_bridge_address is required (%s)' % why)
+            elif var == 'bridge_topology_gateway' and bridge_addr is not None:
+                _check_gateway(problems, variables.get('bridge_topology_namespaces'), bridge_addr)
     return list(problems)
+
+
+def _true(value):
+    return value is True or isinstance(value, str) and value.lower() in ('true', 'yes', 'on', '1') \
+        or value == 1 and not isinstance(value, bool)
+
+
+def _check_gateway(problems, namespaces, bridge_addr):
+    """With a gateway, every namespace address is in the bridge address's subnet (else unreachable)."""
+    for index, ns in enumerate(namespaces if isinstance(namespaces, list) else []):
+        if not isinstance(ns, dict) or not isinstance(ns.get('address'), str):
+            continue
+        try:
+            addr = parse_interface_address(ns['address'])
+        except LabnetError:
+            continue  # reported already
+        if addr.version != bridge_addr.version or addr.ip not in bridge_addr.network:
+            problems.add('bridge_topology_namespaces[%d].address' % index,
+                         '%s is not in %s, the subnet of bridge_topology_bridge_address: with bridge_topology_gateway '
+                         'the bridge (%s) is its gateway, which it could not reach' % (ns['address'], bridge_addr.network, bridge_addr.ip))
 
 
 class FilterModule(object):

@@ -66,7 +66,23 @@ _value:
       description: Host ends of the veths, the ports of the bridge.
       type: list
       elements: str
+    routes:
+      description:
+        - Items for M(labnet.netns.netns_route), a default route via the bridge's address for each namespace.
+        - Empty without a bridge address.
+      type: list
+      elements: dict
+    nat:
+      description:
+        - The lab's subnet (the bridge address's network), its family (V(ipv4) or V(ipv6)), the forwarding
+          sysctl of that family for M(labnet.netns.netns_sysctl), and C(rules), the items for
+          M(labnet.netns.netns_firewall) (MASQUERADE of the subnet out of any interface but the bridge, and the
+          FORWARD rule for the replies).
+        - Null without a bridge address.
+      type: dict
 '''
+
+import ipaddress
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.labnet.netns.plugins.filter.bridge_topology_problems import bridge_topology_problems
@@ -90,6 +106,18 @@ def bridge_topology_objects(namespaces, bridge, interface='eth0', bridge_address
         out['ports'].append(outer)
     # always listed: with exclusive, an address removed from the variables goes away too
     out['addresses'].append({'interface': bridge, 'addresses': [bridge_address] if bridge_address else []})
+    out['routes'], out['nat'] = [], None
+    if bridge_address:
+        addr = ipaddress.ip_interface(bridge_address.strip())
+        out['routes'] = [{'namespace': v['namespace'], 'device': v['name'], 'destination': 'default', 'gateway': str(addr.ip)}
+                         for v in out['veths']]
+        family = 'ipv%d' % addr.version
+        out['nat'] = {'subnet': str(addr.network), 'family': family,
+                      'forwarding': 'net.ipv4.ip_forward' if addr.version == 4 else 'net.ipv6.conf.all.forwarding',
+                      'rules': [{'table': 'nat', 'chain': 'POSTROUTING', 'source': str(addr.network),
+                                 'out_interface_not': bridge, 'jump': 'MASQUERADE'},
+                                {'out_interface': bridge, 'ctstate': ['RELATED', 'ESTABLISHED'], 'jump': 'ACCEPT',
+                                 'ip_version': family}]}
     return out
 
 

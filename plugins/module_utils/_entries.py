@@ -360,6 +360,34 @@ class NamespaceEntries:
         finally:
             self._unlock(lock)
 
+    def _record_of(self, kind, ns):
+        return os.path.join(STATE_DIR, kind, '%s.json' % self.ns_cookie(ns))
+
+    def records(self, kind, ns):
+        """What was recorded about namespace NS under KIND ('routes', 'sysctl'): {key: value}.
+        Keyed by the namespace's boot-unique cookie, so meaningless once the namespace is gone.
+        Routes have no alias: this record (key -> mark) is their ownership mark; sysctls keep
+        here the value they had before we changed them."""
+        record = _read_json(self._record_of(kind, ns))
+        return record.get('items', {}) if record else {}
+
+    def record(self, kind, ns, key, value):
+        """Record VALUE for KEY of namespace NS under KIND; VALUE None forgets it."""
+        path = self._record_of(kind, ns)
+        lock = self._lock_run_dir()  # concurrent runs update the same record
+        try:
+            record = _read_json(path) or {'items': {}}
+            if value is None:
+                record['items'].pop(key, None)
+            else:
+                record['items'][key] = value
+            if record['items']:
+                write_json(path, record)
+            else:
+                remove_file(path)
+        finally:
+            self._unlock(lock)
+
     # -- creation and removal -------------------------------------------------------------
     def _lock_run_dir(self):
         try:

@@ -143,6 +143,68 @@ class Kernel(NamespaceEntries):
                             'type': msg['type'], 'table': msg.get_attr('RTA_TABLE') or msg['table']})
         return out
 
+    def route_dump(self, name=None):
+        """All IPv4 and IPv6 routes of namespace NAME, every table, as plain dicts."""
+        out = []
+        for family in (2, 10):  # AF_INET, AF_INET6
+            msgs = self.call(name, 'cannot list routes', lambda ipr, f=family: ipr.get_routes(family=f))
+            for msg in msgs:
+                out.append({'family': family, 'dst': msg.get_attr('RTA_DST'), 'dst_len': msg['dst_len'],
+                            'gateway': msg.get_attr('RTA_GATEWAY'), 'oif': msg.get_attr('RTA_OIF'),
+                            'metric': msg.get_attr('RTA_PRIORITY') or 0, 'proto': msg['proto'],
+                            'scope': msg['scope'], 'type': msg['type'],
+                            'table': msg.get_attr('RTA_TABLE') or msg['table']})
+        return out
+
+    def route(self, name, action, what, family, dst, dst_len, table, metric, gateway=None, device=None, proto=None):
+        """Add, replace or delete (ACTION) one unicast route of namespace NAME. A route of the
+        same key added (or deleted) meanwhile by a concurrent run is as asked."""
+        spec = {'family': family, 'dst_len': dst_len, 'table': table, 'priority': metric}
+        if dst_len:
+            spec['dst'] = dst
+        if action != 'del':
+            spec['proto'] = proto
+            if gateway is not None:
+                spec['gateway'] = gateway
+            elif family == 2:
+                spec['scope'] = 253  # RT_SCOPE_LINK, as `ip route add ... dev X` sets it
+            if device is not None:
+                spec['oif'] = self._index(name, device)
+        try:
+            self.call(name, what, lambda ipr: ipr.route(action, **spec))
+        except LabnetError as exc:
+            if not ((action == 'add' and exc.errno == errno.EEXIST) or (action == 'del' and exc.errno == errno.ESRCH)):
+                raise
+
+    # -- sysctls (through the namespace's own /proc/sys/net) ------------------------
+    def sysctl_get(self, name, key):
+        """The value of sysctl KEY (a path under /proc/sys, e.g. net/ipv4/ip_forward) seen from
+        namespace NAME, white space normalised; None when the namespace has no such key."""
+        path = os.path.join('/proc/sys', key)
+
+        def read():
+            try:
+                with open(path) as handle:
+                    return ' '.join(handle.read().split())
+            except OSError as exc:
+                if exc.errno == errno.ENOENT:
+                    return None
+                raise LabnetError('cannot read %s%s: %s' % (
+                    path, '' if name is None else ' in namespace %r' % name, oserror_message(exc)))
+        return self.run_in(name, read)
+
+    def sysctl_set(self, name, key, value, what):
+        """Write VALUE to sysctl KEY of namespace NAME (opened there, so its own /proc/sys/net)."""
+        path = os.path.join('/proc/sys', key)
+
+        def write():
+            try:
+                with open(path, 'w') as handle:
+                    handle.write(value)
+            except OSError as exc:
+                raise LabnetError('%s: %s' % (what, oserror_message(exc)), errno=exc.errno)
+        self.run_in(name, write)
+
     def netnsid(self, name, other):
         """The nsid that namespace NAME uses for namespace OTHER, or None."""
         fd = self.ns_fd(other)

@@ -114,18 +114,21 @@ class Sandbox:
 
     def snapshot(self, macs=True):
         """Kernel state that a check-mode run must not change: /run/netns entries, and per
-        namespace the links (name, kind, UP, mtu, mac, master, peer) and addresses, and the
-        iptables rules. Asynchronous kernel flags (carrier, DAD) are left out; MACs too
+        namespace the links (name, kind, UP, mtu, mac, master, peer), addresses and routes (but
+        the kernel's own), and the iptables rules. Asynchronous kernel flags (carrier, DAD) are left out; MACs too
         when MACS is false (a re-created veth gets new random ones)."""
         STATS['kernel snapshots taken'] += 1
         raw = self.sh(
             'ls -la --time-style=+ /run/netns | tail -n +2 | grep -v " [.][.]$"; echo "@@"; '
             'for n in "" $(ls /run/netns); do echo "== $n"; '
-            'ip ${n:+-n "$n"} -j -d link; echo; ip ${n:+-n "$n"} -j addr; echo; done; echo "@@"; '
+            'ip ${n:+-n "$n"} -j -d link; echo; ip ${n:+-n "$n"} -j addr; echo; echo "%%"; '
+            'ip ${n:+-n "$n"} -j -4 route show table all; echo; ip ${n:+-n "$n"} -j -6 route show table all; echo; '
+            'done; echo "@@"; '
             'iptables -S; iptables -t nat -S; ip6tables -S; ip6tables -t nat -S')
         entries, namespaces, rules = raw.split('@@\n')
         state = {'entries': entries, 'iptables': rules}
         for block in namespaces.split('== ')[1:]:
+            block, routes = block.split('%%\n')
             name, links, addrs = block.split('\n', 2)
             addrs = addrs.strip()
             links = json.loads(links) if links.startswith('[') else links
@@ -138,6 +141,7 @@ class Sandbox:
                     (a['ifname'], i['local'], i['prefixlen']) for a in json.loads(addrs) for i in a.get('addr_info', [])
                     if not i['local'].startswith('fe80:')  # the kernel adds these by itself, later
                 ) if addrs.startswith('[') else addrs,
+                'routes': _routes(routes),
             }
         return state
 
@@ -150,6 +154,19 @@ class Sandbox:
         out = self.sh('ip %s -j addr show dev %s' % ('-n %s' % namespace if namespace else '', ifname))
         data = json.loads(out)
         return sorted('%s/%s' % (a['local'], a['prefixlen']) for a in data[0]['addr_info']) if data else []
+
+
+def _routes(text):
+    """The routes of `ip -j route show table all` (both families) that are not the kernel's own."""
+    out = []
+    for line in text.split('\n'):
+        if line.startswith('['):
+            out += [(r.get('dst'), r.get('gateway'), r.get('dev'), r.get('table', 'main'), r.get('metric'),
+                     r.get('protocol'), r.get('type', 'unicast')) for r in json.loads(line)
+                    if r.get('protocol') not in ('kernel', 'ra') and r.get('table') != 'local']
+        elif line.strip():
+            out.append(line)
+    return sorted(out, key=repr)
 
 
 @pytest.fixture
@@ -185,12 +202,25 @@ def wait_for(predicate, timeout=10.0):
         time.sleep(0.05)
 
 
+def snapshot_changes(before, after):
+    """What differs between two snapshots, for an assertion message."""
+    out = []
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if isinstance(old, dict) and isinstance(new, dict):
+            out += ['%s %s: %r -> %r' % (key, k, old.get(k), new.get(k)) for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+        elif old != new:
+            out.append('%s: %r -> %r' % (key, old, new))
+    return '; '.join(out)
+
+
 def four_runs(sandbox, module, **args):
     """check -> real -> check -> real, as the best collections test: the check-mode run
     changes nothing and predicts the real run; both later runs report no change."""
     before = sandbox.snapshot()
     check1 = assert_ok(sandbox.module(module, check=True, **args))
-    assert sandbox.snapshot() == before, 'check mode changed the kernel state'
+    after = sandbox.snapshot()
+    assert after == before, 'check mode changed the kernel state: %s' % snapshot_changes(before, after)
     real1 = assert_ok(sandbox.module(module, **args))
     assert check1['changed'] and real1['changed']
     assert check1['diff'] == real1['diff']

@@ -218,3 +218,39 @@ def test_bad_topology_is_refused_with_every_problem_never_a_traceback(bad, fragm
 def test_bad_bridge_is_refused_by_the_objects_filter_too():
     with pytest.raises(AnsibleFilterError, match=r"bridge_topology_bridge: 'br\+' ends with '\+'"):
         bridge_topology_objects(DEFAULTS[NS], 'br+')
+
+
+# -- gateway and NAT ---------------------------------------------------------------------
+
+@pytest.mark.parametrize('changes, expected', [
+    (dict(gateway=True), ['bridge_topology_gateway: is true, so bridge_topology_bridge_address is required']),
+    (dict(nat='yes'), ['bridge_topology_nat: is true, so bridge_topology_bridge_address is required']),
+    (dict(gateway=True, bridge_address='10.0.2.254/24'),
+     ['bridge_topology_namespaces[%d].address: 10.0.1.%d/24 is not in 10.0.2.0/24' % (i, i + 1) for i in range(3)]),
+    (dict(gateway=True, bridge_address='2001:db8::1/64'),
+     ['bridge_topology_namespaces[0].address: 10.0.1.1/24 is not in 2001:db8::/64']),
+    (dict(nat='maybe'), ['bridge_topology_nat: must be true or false']),
+])
+def test_gateway_and_nat_problems(changes, expected):
+    problems = bridge_topology_problems(role_vars(**changes))
+    for prefix in expected:
+        assert any(p.startswith(prefix) for p in problems), (prefix, problems)
+
+
+def test_gateway_and_nat_fine():
+    assert bridge_topology_problems(role_vars(gateway=True, nat='true',
+                                              bridge_address='10.0.1.254/24')) == []
+    assert bridge_topology_problems(role_vars(gateway=False, nat='no')) == []
+
+
+def test_routes_and_nat_objects():
+    out = bridge_topology_objects(DEFAULTS[NS], 'br0', 'eth0', '10.0.1.254/24')
+    assert out['routes'][0] == {'namespace': 'net0', 'device': 'eth0', 'destination': 'default', 'gateway': '10.0.1.254'}
+    assert dict(out['nat'], rules=None) == {'subnet': '10.0.1.0/24', 'family': 'ipv4', 'forwarding': 'net.ipv4.ip_forward',
+                                            'rules': None}
+    assert out['nat']['rules'] == [
+        {'table': 'nat', 'chain': 'POSTROUTING', 'source': '10.0.1.0/24', 'out_interface_not': 'br0', 'jump': 'MASQUERADE'},
+        {'out_interface': 'br0', 'ctstate': ['RELATED', 'ESTABLISHED'], 'jump': 'ACCEPT', 'ip_version': 'ipv4'}]
+    out = bridge_topology_objects([{'name': 'a', 'address': '2001:db8::2/64'}], 'br0', 'eth0', '2001:db8::1/64')
+    assert out['nat']['forwarding'] == 'net.ipv6.conf.all.forwarding' and out['nat']['rules'][1]['ip_version'] == 'ipv6'
+    assert bridge_topology_objects(DEFAULTS[NS], 'br0')['routes'] == [] and bridge_topology_objects(DEFAULTS[NS], 'br0')['nat'] is None
