@@ -6,67 +6,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-DOCUMENTATION = r'''
-name: bridge_topology_objects
-short_description: Turn a bridge topology description into the items of each module
-version_added: 0.1.0
-description:
-  - Used by the role M(labnet.netns.bridge_topology) so that each kind of object is handled by one task.
-  - Given the list of namespaces (V(name), V(address), optional V(interface) and V(host_interface)),
-    returns the O(ignore:items) lists for M(labnet.netns.netns), M(labnet.netns.veth) and
-    M(labnet.netns.netns_address), and the bridge ports.
-  - Fails, listing every problem, when the topology has any that P(labnet.netns.bridge_topology_problems#filter) finds.
-positional: bridge, interface, bridge_address
-options:
-  _input:
-    description: The namespaces, as in the role variable C(bridge_topology_namespaces).
-    type: list
-    elements: dict
-    required: true
-  bridge:
-    description: Name of the bridge.
-    type: str
-    required: true
-  interface:
-    description: Default name of the namespace end of each veth.
-    type: str
-    default: eth0
-  bridge_address:
-    description: Address of the bridge in CIDR form; empty for none.
-    type: str
-    default: ""
-author:
-  - labnet.netns developers (@labnet)
-'''
-
-EXAMPLES = r'''
-- name: Items for each module
-  ansible.builtin.debug:
-    msg: "{{ [{'name': 'net0', 'address': '10.0.1.1/24'}] | labnet.netns.bridge_topology_objects('br0') }}"
-'''
-
-RETURN = r'''
-_value:
-  description: The items per module.
-  type: dict
-  contains:
-    netns:
-      description: Items for M(labnet.netns.netns).
-      type: list
-      elements: dict
-    veths:
-      description: Items for M(labnet.netns.veth).
-      type: list
-      elements: dict
-    addresses:
-      description: Items for M(labnet.netns.netns_address), the bridge's own address last.
-      type: list
-      elements: dict
-    ports:
-      description: Host ends of the veths, the ports of the bridge.
-      type: list
-      elements: str
-'''
+# Documented in bridge_topology_objects.yml beside this file (named after the filter).
 
 from ansible.errors import AnsibleFilterError
 from ansible_collections.labnet.netns.plugins.filter.bridge_topology_problems import bridge_topology_problems

@@ -64,43 +64,18 @@ options:
     description:
       - Many links in one task. Each entry takes the options above; top-level options are the
         defaults for every entry. Mutually exclusive with O(name).
-    type: list
-    elements: dict
-    suboptions:
-      name:
-        description: As the top-level O(name).
-        type: str
-      container:
-        description: As the top-level O(container).
-        type: str
-      runtime:
-        description: As the top-level O(runtime).
-        type: str
-        choices: [auto, docker, podman]
-      pid:
-        description: As the top-level O(pid).
-        type: int
-      mode:
-        description: As the top-level O(mode).
-        type: str
-        choices: [symlink, bind]
-      state:
-        description: As the top-level O(state).
-        type: str
-        choices: [present, absent]
-      force:
-        description: As the top-level O(force).
-        type: bool
 notes:
   - Runs C(docker inspect) or C(podman inspect) on the target to find the container's PID.
 extends_documentation_fragment:
+  - labnet.netns.attributes
   - labnet.netns.common
+  - labnet.netns.items.container_netns_link
 author:
   - labnet.netns developers (@labnet)
 '''
 
 EXAMPLES = r'''
-- name: Make `ip netns exec wordpress ...` work in the wordpress container (seed 002)
+- name: Make `ip netns exec wordpress ...` work in the wordpress container
   labnet.netns.container_netns_link:
     name: wordpress
     container: wordpress

@@ -71,49 +71,10 @@ options:
         defaults for every entry. Mutually exclusive with O(name).
       - Two entries may not list the same port (in one namespace). A port that one entry attaches is not
         detached by another entry's O(exclusive_ports).
-    type: list
-    elements: dict
-    suboptions:
-      name:
-        description: As the top-level O(name).
-        type: str
-      namespace:
-        description: As the top-level O(namespace).
-        type: str
-      state:
-        description: As the top-level O(state).
-        type: str
-        choices: [present, absent]
-      stp:
-        description: As the top-level O(stp).
-        type: bool
-      forward_delay:
-        description: As the top-level O(forward_delay).
-        type: int
-      mtu:
-        description: As the top-level O(mtu).
-        type: int
-      up:
-        description: As the top-level O(up).
-        type: bool
-      ports:
-        description: As the top-level O(ports).
-        type: list
-        elements: str
-      exclusive_ports:
-        description: As the top-level O(exclusive_ports).
-        type: bool
-      owner:
-        description: As the top-level O(owner).
-        type: str
-      adopt:
-        description: As the top-level O(adopt).
-        type: bool
-      force:
-        description: As the top-level O(force).
-        type: bool
 extends_documentation_fragment:
+  - labnet.netns.attributes
   - labnet.netns.common
+  - labnet.netns.items.linux_bridge
   - labnet.netns.common.ownership
   - labnet.netns.common.namespace
 author:
@@ -121,10 +82,15 @@ author:
 '''
 
 EXAMPLES = r'''
-- name: Bridge br0 with the host ends of three veths as ports (seed 001)
+- name: Bridge br0 with the host ends of three veths as ports
   labnet.netns.linux_bridge:
     name: br0
     ports: [veth-net0, veth-net1, veth-net2]
+  register: bridge
+
+- name: List what changed
+  ansible.builtin.debug:
+    var: bridge.operations
 
 - name: A bridge inside a namespace, with STP
   labnet.netns.linux_bridge:
@@ -132,6 +98,11 @@ EXAMPLES = r'''
     namespace: router
     stp: true
     forward_delay: 400
+
+- name: Remove the bridge br0 (its ports stay, detached)
+  labnet.netns.linux_bridge:
+    name: br0
+    state: absent
 '''
 
 RETURN = r'''

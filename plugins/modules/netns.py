@@ -44,30 +44,10 @@ options:
     description:
       - Many namespaces in one task. Each entry takes the options above; top-level options are
         the defaults for every entry. Mutually exclusive with O(name).
-    type: list
-    elements: dict
-    suboptions:
-      name:
-        description: Name of the namespace.
-        type: str
-      state:
-        description: As the top-level O(state).
-        type: str
-        choices: [present, absent]
-      lo_up:
-        description: As the top-level O(lo_up).
-        type: bool
-      force:
-        description: As the top-level O(force).
-        type: bool
-      owner:
-        description: As the top-level O(owner).
-        type: str
-      adopt:
-        description: As the top-level O(adopt).
-        type: bool
 extends_documentation_fragment:
+  - labnet.netns.attributes
   - labnet.netns.common
+  - labnet.netns.items.netns
   - labnet.netns.common.ownership
 author:
   - labnet.netns developers (@labnet)

@@ -31,16 +31,8 @@ options:
     description: Whether to report routes.
     type: bool
     default: true
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; check mode changes nothing about it.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is nothing to diff.
-  idempotent:
-    support: full
-    description: Reading twice gives the same answer when nothing else changed.
+extends_documentation_fragment:
+  - labnet.netns.attributes.info_module
 notes:
   - Talks to the kernel through netlink (pyroute2) on the target; it never runs C(ip).
   - Needs root on the target to enter namespaces.
