@@ -11,7 +11,7 @@ __metaclass__ = type
 # into the module's `items` argument spec, so docs and code cannot drift apart (validate-modules
 # compares them). A module keeps only its own description of `items`, which wins in the merge:
 #   extends_documentation_fragment: [labnet.netns.items.veth]
-# A new module adds one line below: NAME = _items(NameResource).
+# A new module adds its (ATTRIBUTE, Resource) pair to the list at the end.
 
 import json
 
@@ -50,9 +50,10 @@ class ModuleDocFragment(object):
 options: {}
 '''
 
-    CONTAINER_NETNS_LINK = _items(ContainerLinkResource)
-    LINUX_BRIDGE = _items(BridgeResource)
-    NETNS = _items(NetnsResource)
-    NETNS_ADDRESS = _items(AddressResource)
-    NETNS_FIREWALL = _items(FirewallResource)
-    VETH = _items(VethResource)
+
+# Set after the class, not in its body: the yamllint sanity test reads the class body as literal
+# YAML strings; ansible-doc, validate-modules and antsibull-docs load the class and see these.
+for _name, _resource in (('CONTAINER_NETNS_LINK', ContainerLinkResource), ('LINUX_BRIDGE', BridgeResource),
+                         ('NETNS', NetnsResource), ('NETNS_ADDRESS', AddressResource),
+                         ('NETNS_FIREWALL', FirewallResource), ('VETH', VethResource)):
+    setattr(ModuleDocFragment, _name, _items(_resource))
