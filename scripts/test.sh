@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian 12 machine as root:
 #   scripts/test.sh
-# sanity (ansible-test) -> ansible-lint -> collection build + ansible-doc -> unit tests ->
+# sanity (ansible-test) -> ansible-lint -> collection build + ansible-doc -> docs and changelog lint ->
+# execution environment -> unit tests ->
 # real-kernel tests on pyroute2 0.9.x (PyPI) and 0.7.2 (Debian 12) -> molecule -> benchmark smoke.
 # Every real-kernel test runs in a throwaway sandbox (private mount + network namespace).
 set -uo pipefail
@@ -53,8 +54,13 @@ docs() {
 }
 
 begin "sanity (ansible-test)"; sanity; end $?
-begin "ansible-lint"; ansible-lint --offline -q roles playbooks extensions; end $?
+begin "ansible-lint (whole tree)"; ansible-lint --offline -q; end $?
 begin "build + ansible-doc"; docs; end $?
+begin "docs lint (antsibull-docs)"
+(cd "$ANSIBLE_COLLECTIONS_PATH/ansible_collections/labnet/netns" && antsibull-docs lint-collection-docs --plugin-docs .); end $?
+begin "changelog lint (antsibull-changelog)"
+antsibull-changelog lint && antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml; end $?
+begin "execution environment (ansible-builder create + introspect)"; ./scripts/check-ee.sh; end $?
 begin "unit tests"
 PYTHONPATH=$ROOT/.build/collections python -m pytest -q -p no:cacheprovider tests/unit; end $?
 begin "kernel tests, pyroute2 $(python -c 'import pyroute2; print(pyroute2.__version__)') (PyPI)"
