@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the runme.sh of every target: runs the target inside a throwaway "fake host", a
 # private mount + network namespace with its own /run/netns, /run/labnet-netns, links, iptables
 # and sysctls, like the kernel tests (tests/kernel/conftest.py). Everything the target makes
