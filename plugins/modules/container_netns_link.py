@@ -95,7 +95,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 links:
-  description: One entry per link asked for, with its state after the run (in check mode, the predicted state).
+  description:
+    - One entry per link asked for, in the order asked, with its state after the run.
+    - The state is the plan's outcome (what was read before the run, with the planned changes applied), not read back
+      from the kernel afterwards, and so the same in check mode as in the real run. M(labnet.netns.netns_info) reads the kernel.
   returned: success
   type: list
   elements: dict
@@ -113,19 +116,23 @@ links:
       type: str
       sample: present
     mode:
-      description: V(symlink) or V(bind). When present.
+      description: V(symlink) or V(bind).
+      returned: when the object is present
       type: str
       sample: symlink
     pid:
-      description: The container's current PID (or the O(pid) given). When present.
+      description: The container's current PID (or the O(pid) given).
+      returned: when the object is present
       type: int
       sample: 7721
     container:
-      description: The container asked for; null in PID mode. When present.
+      description: The container asked for; null in PID mode.
+      returned: when the object is present
       type: str
       sample: wordpress
     runtime:
-      description: The runtime that answered for the container; null in PID mode. When present.
+      description: The runtime that answered for the container; null in PID mode.
+      returned: when the object is present
       type: str
       sample: docker
     target:
@@ -133,11 +140,13 @@ links:
       type: str
       sample: /proc/7721/ns/net
     netns_id:
-      description: Identity of the linked namespace as V(DEV:INODE), the same as RV(links[].identity). When present.
+      description: Identity of the linked namespace as V(DEV:INODE), the same as RV(links[].identity).
+      returned: when the object is present
       type: str
       sample: "4:4026532285"
     identity:
-      description: Identity of the linked namespace. When present.
+      description: Identity of the linked namespace.
+      returned: when the object is present
       type: dict
       contains:
         dev:

@@ -107,7 +107,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 bridges:
-  description: One entry per bridge asked for, with its state after the run (in check mode, the predicted state).
+  description:
+    - One entry per bridge asked for, in the order asked, with its state after the run.
+    - The state is the plan's outcome (what was read before the run, with the planned changes applied), not read back
+      from the kernel afterwards, and so the same in check mode as in the real run. M(labnet.netns.netns_info) reads the kernel.
   returned: success
   type: list
   elements: dict
@@ -137,24 +140,29 @@ bridges:
       type: str
       sample: present
     up:
-      description: Whether the bridge is up. When present.
+      description: Whether the bridge is up.
+      returned: when the object is present
       type: bool
       sample: true
     ports:
-      description: Names of its ports. When present.
+      description: Names of its ports.
+      returned: when the object is present
       type: list
       elements: str
       sample: [veth-net0, veth-net1]
     stp:
-      description: STP on or off; only when O(stp) was given.
+      description: STP on or off.
+      returned: when the option stp is given
       type: bool
       sample: false
     forward_delay:
-      description: Forward delay in centiseconds; only when O(forward_delay) was given.
+      description: Forward delay in centiseconds.
+      returned: when the option forward_delay is given
       type: int
       sample: 1500
     mtu:
-      description: MTU; only when O(mtu) was given.
+      description: MTU.
+      returned: when the option mtu is given
       type: int
       sample: 1500
 assumed:

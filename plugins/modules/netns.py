@@ -74,8 +74,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 namespaces:
-  description: One entry per namespace asked for, in the order asked, with its state after the run
-    (in check mode, the state the run would produce).
+  description:
+    - One entry per namespace asked for, in the order asked, with its state after the run.
+    - The state is the plan's outcome (what was read before the run, with the planned changes applied), not read back
+      from the kernel afterwards, and so the same in check mode as in the real run. M(labnet.netns.netns_info) reads the kernel.
   returned: success
   type: list
   elements: dict
@@ -105,7 +107,8 @@ namespaces:
       type: str
       sample: present
     lo_up:
-      description: Whether C(lo) is up. Only when present.
+      description: Whether C(lo) is up.
+      returned: when the object is present
       type: bool
       sample: true
     pids:

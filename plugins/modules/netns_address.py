@@ -90,7 +90,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 interfaces:
-  description: One entry per interface asked for, with its addresses after the run (in check mode, the predicted ones).
+  description:
+    - One entry per interface asked for, in the order asked, with its state after the run.
+    - The state is the plan's outcome (what was read before the run, with the planned changes applied), not read back
+      from the kernel afterwards, and so the same in check mode as in the real run. M(labnet.netns.netns_info) reads the kernel.
   returned: success
   type: list
   elements: dict

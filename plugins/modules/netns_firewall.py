@@ -165,7 +165,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 rules:
-  description: One entry per rule asked for, as it is after the run (in check mode, as it would be).
+  description:
+    - One entry per rule asked for, in the order asked, with its state after the run.
+    - The state is the plan's outcome (what was read before the run, with the planned changes applied), not read back
+      from the kernel afterwards, and so the same in check mode as in the real run. M(labnet.netns.netns_info) reads the kernel.
   returned: success
   type: list
   elements: dict

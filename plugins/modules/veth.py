@@ -98,7 +98,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 veths:
-  description: One entry per pair asked for, with its state after the run (in check mode, the predicted state).
+  description:
+    - One entry per pair asked for, in the order asked, with its state after the run.
+    - The state is the plan's outcome (what was read before the run, with the planned changes applied), not read back
+      from the kernel afterwards, and so the same in check mode as in the real run. M(labnet.netns.netns_info) reads the kernel.
   returned: success
   type: list
   elements: dict
@@ -136,27 +139,33 @@ veths:
       type: str
       sample: present
     up:
-      description: Whether RV(veths[].name) is up. When present.
+      description: Whether RV(veths[].name) is up.
+      returned: when the object is present
       type: bool
       sample: true
     peer_up:
-      description: Whether RV(veths[].peer) is up. When present.
+      description: Whether RV(veths[].peer) is up.
+      returned: when the object is present
       type: bool
       sample: true
     mtu:
-      description: MTU of RV(veths[].name); only when O(mtu) was given.
+      description: MTU of RV(veths[].name).
+      returned: when the option mtu is given
       type: int
       sample: 1500
     peer_mtu:
-      description: MTU of RV(veths[].peer); only when O(mtu) was given.
+      description: MTU of RV(veths[].peer).
+      returned: when the option mtu is given
       type: int
       sample: 1500
     mac:
-      description: MAC of RV(veths[].name); only when O(mac) was given.
+      description: MAC of RV(veths[].name).
+      returned: when the option mac is given
       type: str
       sample: "02:00:00:00:00:01"
     peer_mac:
-      description: MAC of RV(veths[].peer); only when O(peer_mac) was given.
+      description: MAC of RV(veths[].peer).
+      returned: when the option peer_mac is given
       type: str
       sample: "02:00:00:00:00:02"
 assumed:
