@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian 12 machine as root:
 #   scripts/test.sh
-# sanity (ansible-test) -> ansible-lint -> collection build + ansible-doc -> docs and changelog lint ->
+# sanity (ansible-test) -> ansible-lint -> collection build + ansible-doc -> docs lint and HTML site -> changelog lint ->
 # execution environment -> module checklist -> unit tests ->
 # real-kernel tests on pyroute2 0.9.x (PyPI) and 0.7.2 (Debian 12) -> integration targets -> molecule -> benchmark smoke.
 # Every real-kernel test runs in a throwaway sandbox (private mount + network namespace).
@@ -76,8 +76,7 @@ docs() {
 begin "sanity (ansible-test)"; sanity; end $?
 begin "ansible-lint (whole tree)"; ansible-lint --offline -q; end $?
 begin "build + ansible-doc"; docs; end $?
-begin "docs lint (antsibull-docs)"
-(cd "$ANSIBLE_COLLECTIONS_PATH/ansible_collections/labnet/netns" && antsibull-docs lint-collection-docs --plugin-docs .); end $?
+begin "docs lint + HTML site (antsibull-docs, Sphinx)"; ./scripts/docs-site.sh; end $?
 begin "changelog lint (antsibull-changelog)"
 antsibull-changelog lint && antsibull-changelog lint-changelog-yaml changelogs/changelog.yaml; end $?
 begin "execution environment (ansible-builder create + introspect)"; ./scripts/check-ee.sh; end $?
