@@ -24,21 +24,6 @@ end() {
   else SUMMARY+=("FAILED  $STEP ($((SECONDS - STEP_START)) s)"); failed=1; fi
 }
 
-sanity() {
-  # ansible-test runs only from .../ansible_collections/labnet/netns: test a copy of the tree
-  local dest=$ROOT/.build/sanity/ansible_collections/labnet/netns v
-  rm -rf "$dest" && mkdir -p "$dest"
-  git ls-files -co --exclude-standard | tar -cf - -T - | tar -xf - -C "$dest"
-  # ansible-test bootstraps pip in its sanity venvs from a download host that is not reachable
-  # here; this local stand-in does the same with ensurepip + pip (PyPI is reachable).
-  mkdir -p "$HOME/.ansible/test/cache"
-  for v in 24.2 25.0 25.1 25.2 25.3; do
-    cp tests/utils/get_pip_substitute.py "$HOME/.ansible/test/cache/get_pip_${v//./_}.py"
-  done
-  (cd "$dest" && git init -q && git add -A &&
-   ansible-test sanity --local --python "$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')")
-}
-
 # a copy of the tree at .build/NAME/ansible_collections/labnet/netns, where ansible-test runs
 copy_tree() {
   local dest=$ROOT/.build/$1/ansible_collections/labnet/netns
@@ -48,6 +33,20 @@ copy_tree() {
   # its own git repository: ansible-test lists the files through git, and this tree's is ignored
   (cd "$dest" && git init -q && git add -A) || return 1
   echo "$dest"
+}
+
+sanity() {
+  # ansible-test runs only from .../ansible_collections/labnet/netns: test a copy of the tree
+  local dest v
+  dest=$(copy_tree sanity) || return 1
+  # ansible-test bootstraps pip in its sanity venvs from a download host that is not reachable
+  # here; this local stand-in does the same with ensurepip + pip (PyPI is reachable).
+  mkdir -p "$HOME/.ansible/test/cache"
+  for v in 24.2 25.0 25.1 25.2 25.3; do
+    cp tests/utils/get_pip_substitute.py "$HOME/.ansible/test/cache/get_pip_${v//./_}.py"
+  done
+  (cd "$dest" &&
+   ansible-test sanity --local --python "$(python -c 'import sys; print("%d.%d" % sys.version_info[:2])')")
 }
 
 integration() {
