@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """What every module and role of the collection must have, so that new ones slot in:
 - a module is listed in meta/runtime.yml action_groups (group/labnet.netns.netns);
 - its documentation extends labnet.netns.attributes (or .info_module for a module that only
