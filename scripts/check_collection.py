@@ -5,11 +5,14 @@
   reads), and, when it takes `items`, labnet.netns.items.<module>;
 - it has an integration target tests/integration/targets/<module>/ with aliases (needs/root,
   destructive, needs/target/setup_sandbox) and a runme.sh that runs it in the sandbox;
-- a role has an integration target of its name, too.
+- a role has an integration target of its name, too;
+- no changelog fragment announces a new module, plugin or role in prose: antsibull-changelog
+  lists new modules and plugins from their version_added, roles from `add object.role`.
 Prints every problem; exit status 1 when there is any."""
 
 import ast
 import os
+import re
 import sys
 
 import yaml
@@ -71,6 +74,13 @@ def main():
         problems.append('%s: in meta/runtime.yml action_groups.netns but not a module' % name)
     for role in sorted(os.listdir(os.path.join(ROOT, 'roles'))):
         check_target(role, problems)
+    fragments_dir = os.path.join(ROOT, 'changelogs', 'fragments')
+    for fragment in sorted(os.listdir(fragments_dir)):
+        with open(os.path.join(fragments_dir, fragment)) as f:
+            for number, line in enumerate(f, 1):
+                if re.search(r'\bnew (module|filter|plugin|role)\b', line, re.I) and not line.lstrip().startswith('#'):
+                    problems.append('changelogs/fragments/%s:%d: announces something new in prose; antsibull-changelog '
+                                    'does that from version_added (roles: add object.role)' % (fragment, number))
     for problem in problems:
         print(problem)
     if not problems:
