@@ -9,21 +9,9 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
 
-    # Attributes of every changing module of the collection.
+    # Notes and requirements of every changing module of the collection (attributes: labnet.netns.attributes).
     DOCUMENTATION = r'''
 options: {}
-attributes:
-  check_mode:
-    support: full
-    description: Check mode reads the kernel, plans, and returns the same RV(ignore:changed),
-      RV(ignore:diff) and RV(ignore:operations) as a real run, without changing anything.
-      Namespaces are never created by being looked at.
-  diff_mode:
-    support: full
-    description: The diff shows, per object that changes, its state before and after.
-  idempotent:
-    support: full
-    description: Existing objects are compared with what was asked and corrected, not only created.
 notes:
   - Talks to the kernel through netlink (pyroute2) on the target; it never runs C(ip).
   - Needs root (CAP_SYS_ADMIN and CAP_NET_ADMIN) on the target.

@@ -11,7 +11,7 @@ name: bridge_topology_problems
 short_description: Every problem in the variables of the role bridge_topology
 version_added: 0.1.0
 description:
-  - Used by the first task of the role M(labnet.netns.bridge_topology), so that bad variables fail
+  - Used by the first task of the role P(labnet.netns.bridge_topology#role), so that bad variables fail
     with one message that lists every problem, before anything changes (also in check mode, and for
     V(absent)).
   - Checks names with the collection's own rules (interface names of at most 15 bytes, without

@@ -6,8 +6,9 @@
 #
 # Read-only picture of the host's namespace world: every /run/netns entry classified,
 # links / addresses / routes per namespace, veth peers across namespaces, bridges and
-# their ports, and a rendering as Graphviz DOT and Mermaid. Never changes anything and
-# never opens a namespace in a way that could create it.
+# their ports. The host is None, as in every module's results; pictures are drawn on the
+# controller (filters topology_dot, topology_mermaid). Never changes anything and never opens
+# a namespace in a way that could create it.
 
 from __future__ import absolute_import, division, print_function
 
@@ -23,7 +24,6 @@ from ansible_collections.labnet.netns.plugins.module_utils._entries import netns
 from ansible_collections.labnet.netns.plugins.module_utils._kinds import kind_of, mode_name
 from ansible_collections.labnet.netns.plugins.module_utils._links import UNKNOWN, LinkCache, PeerFinder
 
-HOST = '(host)'
 _FOREIGN = [(re.compile(r'^netns-[0-9a-f-]{36}$'), 'podman'), (re.compile(r'^cni-[0-9a-f-]{36}$'), 'cni')]
 
 
@@ -96,7 +96,7 @@ def gather(kernel, names=None, include_routes=True):
             addresses.setdefault(addr['index'], []).append(str(iface))
         out_links = []
         for link in sorted(current.values(), key=lambda l: l['index']):
-            entry = {'name': link['ifname'], 'kind': kind_of(link), 'state': 'up' if link['up'] else 'down',
+            entry = {'name': link['ifname'], 'kind': kind_of(link), 'up': link['up'],
                      'mtu': link['mtu'], 'mac': link['mac'], 'master': by_index.get(link['master']),
                      'addresses': addresses.get(link['index'], []), 'owner': mark_owner(link['alias'])}
             if link['kind'] == 'veth' and link['link']:
@@ -104,14 +104,14 @@ def gather(kernel, names=None, include_routes=True):
                 if found is not None:
                     peer_ns = found[0]
                     entry['peer'] = {'name': found[1]['ifname'],
-                                     'namespace': None if peer_ns is UNKNOWN else (HOST if peer_ns is None else peer_ns),
+                                     'namespace': None if peer_ns is UNKNOWN else peer_ns,
                                      'known': peer_ns is not UNKNOWN}
             if link['kind'] in ('macvlan', 'ipvlan'):
                 entry['mode'] = mode_name(link['kind'], link.get('mode'))
                 found = finder.peer_of(ns, link, hints=(None,) if ns is not None else ()) if link['link'] else None
                 if found is not None:
                     entry['parent'] = {'name': found[1]['ifname'],
-                                       'namespace': None if found[0] is UNKNOWN else (HOST if found[0] is None else found[0]),
+                                       'namespace': None if found[0] is UNKNOWN else found[0],
                                        'known': found[0] is not UNKNOWN}
             if link['kind'] == 'bridge':
                 entry['ports'] = sorted(l['ifname'] for l in current.values() if l['master'] == link['index'])
@@ -126,77 +126,4 @@ def gather(kernel, names=None, include_routes=True):
             namespaces[ns].update(data)
     result['namespaces'] = namespaces
     result['bridges'] = dict((l['name'], l['ports']) for l in result['host']['links'] if l['kind'] == 'bridge')
-    result['topology'] = {'dot': render_dot(result), 'mermaid': render_mermaid(result)}
     return result
-
-
-def _node(ns, ifname):
-    return '%s/%s' % (ns, ifname)
-
-
-def _edges(result):
-    """(nodes per namespace, edges) of the topology: veth cables and bridge ports."""
-    groups = {HOST: result['host']['links']}
-    for name, info in sorted(result['namespaces'].items()):
-        groups[name] = info.get('links', [])
-    nodes = {}
-    edges = set()
-    for ns, links in groups.items():
-        for link in links:
-            if link['kind'] is None and link['name'] == 'lo':
-                continue
-            nodes.setdefault(ns, []).append(link)
-            if link['master']:
-                edges.add((_node(ns, link['name']), _node(ns, link['master']), 'port'))
-            lower = link.get('parent')
-            if lower and lower['known']:
-                edges.add((_node(ns, link['name']), _node(lower['namespace'], lower['name']), 'port'))
-            peer = link.get('peer')
-            if peer and peer['known']:
-                pair = tuple(sorted([_node(ns, link['name']), _node(peer['namespace'], peer['name'])]))
-                edges.add((pair[0], pair[1], 'veth'))
-    return nodes, sorted(edges)
-
-
-def _shown(link):
-    """Addresses worth showing in a picture: not the kernel's IPv6 link-local ones."""
-    return [a for a in link['addresses'] if not a.startswith('fe80:')][:3]
-
-
-def _label(link):
-    return '\\n'.join([link['name']] + _shown(link) + ([] if link['state'] == 'up' else ['(down)']))
-
-
-def render_dot(result):
-    nodes, edges = _edges(result)
-    lines = ['graph netns {', '  rankdir=LR;', '  node [shape=box, fontname="monospace"];']
-    for index, (ns, links) in enumerate(sorted(nodes.items())):
-        lines.append('  subgraph "cluster_%d" {' % index)
-        lines.append('    label="%s";' % ns.replace('"', '\\"'))
-        for link in links:
-            shape = ', shape=ellipse' if link['kind'] == 'bridge' else ''
-            lines.append('    "%s" [label="%s"%s];' % (_node(ns, link['name']), _label(link), shape))
-        lines.append('  }')
-    for left, right, kind in edges:
-        lines.append('  "%s" -- "%s"%s;' % (left, right, ' [style=dashed]' if kind == 'port' else ''))
-    lines.append('}')
-    return '\n'.join(lines) + '\n'
-
-
-def _mid(node):
-    return 'n_' + re.sub(r'[^A-Za-z0-9_]', '_', node)
-
-
-def render_mermaid(result):
-    nodes, edges = _edges(result)
-    lines = ['flowchart LR']
-    for ns, links in sorted(nodes.items()):
-        lines.append('  subgraph %s["%s"]' % (_mid('ns_' + ns), ns))
-        for link in links:
-            text = '<br/>'.join([link['name']] + _shown(link))
-            lines.append('    %s%s' % (_mid(_node(ns, link['name'])),
-                                       '(["%s"])' % text if link['kind'] == 'bridge' else '["%s"]' % text))
-        lines.append('  end')
-    for left, right, kind in edges:
-        lines.append('  %s %s %s' % (_mid(left), '-.-' if kind == 'port' else '---', _mid(right)))
-    return '\n'.join(lines) + '\n'

@@ -64,43 +64,18 @@ options:
     description:
       - Many links in one task. Each entry takes the options above; top-level options are the
         defaults for every entry. Mutually exclusive with O(name).
-    type: list
-    elements: dict
-    suboptions:
-      name:
-        description: As the top-level O(name).
-        type: str
-      container:
-        description: As the top-level O(container).
-        type: str
-      runtime:
-        description: As the top-level O(runtime).
-        type: str
-        choices: [auto, docker, podman]
-      pid:
-        description: As the top-level O(pid).
-        type: int
-      mode:
-        description: As the top-level O(mode).
-        type: str
-        choices: [symlink, bind]
-      state:
-        description: As the top-level O(state).
-        type: str
-        choices: [present, absent]
-      force:
-        description: As the top-level O(force).
-        type: bool
 notes:
   - Runs C(docker inspect) or C(podman inspect) on the target to find the container's PID.
 extends_documentation_fragment:
+  - labnet.netns.attributes
   - labnet.netns.common
+  - labnet.netns.items.container_netns_link
 author:
   - labnet.netns developers (@labnet)
 '''
 
 EXAMPLES = r'''
-- name: Make `ip netns exec wordpress ...` work in the wordpress container (seed 002)
+- name: Make `ip netns exec wordpress ...` work in the wordpress container
   labnet.netns.container_netns_link:
     name: wordpress
     container: wordpress
@@ -120,7 +95,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 links:
-  description: One entry per link asked for, with its state after the run (in check mode, the predicted state).
+  description:
+    - One entry per link asked for, in the order asked, with its state after the run.
+    - The state is the plan's outcome (what was read before the run, with the planned changes applied), not read back
+      from the kernel afterwards, and so the same in check mode as in the real run. M(labnet.netns.netns_info) reads the kernel.
   returned: success
   type: list
   elements: dict
@@ -138,19 +116,23 @@ links:
       type: str
       sample: present
     mode:
-      description: V(symlink) or V(bind). When present.
+      description: V(symlink) or V(bind).
+      returned: when the object is present
       type: str
       sample: symlink
     pid:
-      description: The container's current PID (or the O(pid) given). When present.
+      description: The container's current PID (or the O(pid) given).
+      returned: when the object is present
       type: int
       sample: 7721
     container:
-      description: The container asked for; null in PID mode. When present.
+      description: The container asked for; null in PID mode.
+      returned: when the object is present
       type: str
       sample: wordpress
     runtime:
-      description: The runtime that answered for the container; null in PID mode. When present.
+      description: The runtime that answered for the container; null in PID mode.
+      returned: when the object is present
       type: str
       sample: docker
     target:
@@ -158,11 +140,13 @@ links:
       type: str
       sample: /proc/7721/ns/net
     netns_id:
-      description: Identity of the linked namespace as V(DEV:INODE), the same as RV(links[].identity). When present.
+      description: Identity of the linked namespace as V(DEV:INODE), the same as RV(links[].identity).
+      returned: when the object is present
       type: str
       sample: "4:4026532285"
     identity:
-      description: Identity of the linked namespace. When present.
+      description: Identity of the linked namespace.
+      returned: when the object is present
       type: dict
       contains:
         dev:

@@ -71,49 +71,10 @@ options:
         defaults for every entry. Mutually exclusive with O(name).
       - Two entries may not list the same port (in one namespace). A port that one entry attaches is not
         detached by another entry's O(exclusive_ports).
-    type: list
-    elements: dict
-    suboptions:
-      name:
-        description: As the top-level O(name).
-        type: str
-      namespace:
-        description: As the top-level O(namespace).
-        type: str
-      state:
-        description: As the top-level O(state).
-        type: str
-        choices: [present, absent]
-      stp:
-        description: As the top-level O(stp).
-        type: bool
-      forward_delay:
-        description: As the top-level O(forward_delay).
-        type: int
-      mtu:
-        description: As the top-level O(mtu).
-        type: int
-      up:
-        description: As the top-level O(up).
-        type: bool
-      ports:
-        description: As the top-level O(ports).
-        type: list
-        elements: str
-      exclusive_ports:
-        description: As the top-level O(exclusive_ports).
-        type: bool
-      owner:
-        description: As the top-level O(owner).
-        type: str
-      adopt:
-        description: As the top-level O(adopt).
-        type: bool
-      force:
-        description: As the top-level O(force).
-        type: bool
 extends_documentation_fragment:
+  - labnet.netns.attributes
   - labnet.netns.common
+  - labnet.netns.items.linux_bridge
   - labnet.netns.common.ownership
   - labnet.netns.common.namespace
 author:
@@ -121,10 +82,15 @@ author:
 '''
 
 EXAMPLES = r'''
-- name: Bridge br0 with the host ends of three veths as ports (seed 001)
+- name: Bridge br0 with the host ends of three veths as ports
   labnet.netns.linux_bridge:
     name: br0
     ports: [veth-net0, veth-net1, veth-net2]
+  register: bridge
+
+- name: List what changed
+  ansible.builtin.debug:
+    var: bridge.operations
 
 - name: A bridge inside a namespace, with STP
   labnet.netns.linux_bridge:
@@ -132,11 +98,19 @@ EXAMPLES = r'''
     namespace: router
     stp: true
     forward_delay: 400
+
+- name: Remove the bridge br0 (its ports stay, detached)
+  labnet.netns.linux_bridge:
+    name: br0
+    state: absent
 '''
 
 RETURN = r'''
 bridges:
-  description: One entry per bridge asked for, with its state after the run (in check mode, the predicted state).
+  description:
+    - One entry per bridge asked for, in the order asked, with its state after the run.
+    - The state is the plan's outcome (what was read before the run, with the planned changes applied), not read back
+      from the kernel afterwards, and so the same in check mode as in the real run. M(labnet.netns.netns_info) reads the kernel.
   returned: success
   type: list
   elements: dict
@@ -166,24 +140,29 @@ bridges:
       type: str
       sample: present
     up:
-      description: Whether the bridge is up. When present.
+      description: Whether the bridge is up.
+      returned: when the object is present
       type: bool
       sample: true
     ports:
-      description: Names of its ports. When present.
+      description: Names of its ports.
+      returned: when the object is present
       type: list
       elements: str
       sample: [veth-net0, veth-net1]
     stp:
-      description: STP on or off; only when O(stp) was given.
+      description: STP on or off.
+      returned: when the option stp is given
       type: bool
       sample: false
     forward_delay:
-      description: Forward delay in centiseconds; only when O(forward_delay) was given.
+      description: Forward delay in centiseconds.
+      returned: when the option forward_delay is given
       type: int
       sample: 1500
     mtu:
-      description: MTU; only when O(mtu) was given.
+      description: MTU.
+      returned: when the option mtu is given
       type: int
       sample: 1500
 assumed:

@@ -44,30 +44,10 @@ options:
     description:
       - Many namespaces in one task. Each entry takes the options above; top-level options are
         the defaults for every entry. Mutually exclusive with O(name).
-    type: list
-    elements: dict
-    suboptions:
-      name:
-        description: Name of the namespace.
-        type: str
-      state:
-        description: As the top-level O(state).
-        type: str
-        choices: [present, absent]
-      lo_up:
-        description: As the top-level O(lo_up).
-        type: bool
-      force:
-        description: As the top-level O(force).
-        type: bool
-      owner:
-        description: As the top-level O(owner).
-        type: str
-      adopt:
-        description: As the top-level O(adopt).
-        type: bool
 extends_documentation_fragment:
+  - labnet.netns.attributes
   - labnet.netns.common
+  - labnet.netns.items.netns
   - labnet.netns.common.ownership
 author:
   - labnet.netns developers (@labnet)
@@ -94,8 +74,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 namespaces:
-  description: One entry per namespace asked for, in the order asked, with its state after the run
-    (in check mode, the state the run would produce).
+  description:
+    - One entry per namespace asked for, in the order asked, with its state after the run.
+    - The state is the plan's outcome (what was read before the run, with the planned changes applied), not read back
+      from the kernel afterwards, and so the same in check mode as in the real run. M(labnet.netns.netns_info) reads the kernel.
   returned: success
   type: list
   elements: dict
@@ -125,7 +107,8 @@ namespaces:
       type: str
       sample: present
     lo_up:
-      description: Whether C(lo) is up. Only when present.
+      description: Whether C(lo) is up.
+      returned: when the object is present
       type: bool
       sample: true
     pids:

@@ -52,40 +52,10 @@ options:
       - Many interfaces in one task. Each entry takes the options above; top-level options are the
         defaults for every entry. Mutually exclusive with O(interface).
       - Two entries may not give one address to two interfaces of one namespace.
-    type: list
-    elements: dict
-    suboptions:
-      interface:
-        description: As the top-level O(interface).
-        type: str
-      namespace:
-        description: As the top-level O(namespace).
-        type: str
-      addresses:
-        description: As the top-level O(addresses).
-        type: list
-        elements: str
-      state:
-        description: As the top-level O(state).
-        type: str
-        choices: [present, absent]
-      exclusive:
-        description: As the top-level O(exclusive).
-        type: bool
-      up:
-        description: As the top-level O(up).
-        type: bool
-      owner:
-        description: As the top-level O(owner).
-        type: str
-      adopt:
-        description: As the top-level O(adopt).
-        type: bool
-      force:
-        description: As the top-level O(force).
-        type: bool
 extends_documentation_fragment:
+  - labnet.netns.attributes
   - labnet.netns.common
+  - labnet.netns.items.netns_address
   - labnet.netns.common.ownership
   - labnet.netns.common.namespace
 author:
@@ -93,23 +63,37 @@ author:
 '''
 
 EXAMPLES = r'''
-- name: Address eth0 of three namespaces (seed 001)
+- name: Address eth0 of three namespaces
   labnet.netns.netns_address:
     items:
       - {namespace: net0, interface: eth0, addresses: [10.0.1.1/24]}
       - {namespace: net1, interface: eth0, addresses: [10.0.1.2/24]}
       - {namespace: net2, interface: eth0, addresses: [10.0.1.3/24]}
 
-- name: Give the bridge its own address, and only that one (seed 002)
+- name: Give the bridge its own address, and only that one
   labnet.netns.netns_address:
     interface: br0
     addresses: [100.100.100.100/24]
     exclusive: true
+  register: bridge_address
+
+- name: The bridge has exactly that one address
+  ansible.builtin.assert:
+    that: bridge_address.interfaces[0].addresses | length == 1
+
+- name: Take the address off the bridge again
+  labnet.netns.netns_address:
+    interface: br0
+    addresses: [100.100.100.100/24]
+    state: absent
 '''
 
 RETURN = r'''
 interfaces:
-  description: One entry per interface asked for, with its addresses after the run (in check mode, the predicted ones).
+  description:
+    - One entry per interface asked for, in the order asked, with its state after the run.
+    - The state is the plan's outcome (what was read before the run, with the planned changes applied), not read back
+      from the kernel afterwards, and so the same in check mode as in the real run. M(labnet.netns.netns_info) reads the kernel.
   returned: success
   type: list
   elements: dict

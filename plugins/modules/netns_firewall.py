@@ -113,63 +113,10 @@ options:
     description:
       - Many rules in one task. Each entry takes the options above; top-level options are the
         defaults for every entry.
-    type: list
-    elements: dict
-    suboptions:
-      table:
-        description: As the top-level O(table).
-        type: str
-        choices: [filter, nat]
-      chain:
-        description: As the top-level O(chain).
-        type: str
-      in_interface:
-        description: As the top-level O(in_interface).
-        type: str
-      in_interface_not:
-        description: As the top-level O(in_interface_not).
-        type: str
-      out_interface:
-        description: As the top-level O(out_interface).
-        type: str
-      out_interface_not:
-        description: As the top-level O(out_interface_not).
-        type: str
-      source:
-        description: As the top-level O(source).
-        type: str
-      destination:
-        description: As the top-level O(destination).
-        type: str
-      ctstate:
-        description: As the top-level O(ctstate).
-        type: list
-        elements: str
-        choices: [INVALID, NEW, RELATED, ESTABLISHED, UNTRACKED, SNAT, DNAT]
-      jump:
-        description: As the top-level O(jump).
-        type: str
-        choices: [ACCEPT, DROP, RETURN, MASQUERADE]
-      ip_version:
-        description: As the top-level O(ip_version).
-        type: str
-        choices: [ipv4, ipv6, both]
-      namespace:
-        description: As the top-level O(namespace).
-        type: str
-      owner:
-        description: As the top-level O(owner).
-        type: str
-      backend:
-        description: As the top-level O(backend).
-        type: str
-        choices: [auto, nft, legacy]
-      state:
-        description: As the top-level O(state).
-        type: str
-        choices: [present, absent]
 extends_documentation_fragment:
+  - labnet.netns.attributes
   - labnet.netns.common
+  - labnet.netns.items.netns_firewall
   - labnet.netns.common.namespace
 notes:
   - Runs C(iptables-nft), C(iptables-legacy), C(ip6tables-nft) or C(ip6tables-legacy), and C(iptables -V) and
@@ -185,7 +132,7 @@ author:
 '''
 
 EXAMPLES = r'''
-- name: Let bridged traffic of br0 through the FORWARD chain (seed 001), IPv4 and IPv6
+- name: Let bridged traffic of br0 through the FORWARD chain, IPv4 and IPv6
   labnet.netns.netns_firewall:
     in_interface: br0
     jump: ACCEPT
@@ -198,7 +145,7 @@ EXAMPLES = r'''
     owner: bridge_topology/br0
     state: absent
 
-- name: A namespace's own firewall (seed 004)
+- name: A namespace's own firewall
   labnet.netns.netns_firewall:
     namespace: router
     chain: INPUT
@@ -218,7 +165,10 @@ EXAMPLES = r'''
 
 RETURN = r'''
 rules:
-  description: One entry per rule asked for, as it is after the run (in check mode, as it would be).
+  description:
+    - One entry per rule asked for, in the order asked, with its state after the run.
+    - The state is the plan's outcome (what was read before the run, with the planned changes applied), not read back
+      from the kernel afterwards, and so the same in check mode as in the real run. M(labnet.netns.netns_info) reads the kernel.
   returned: success
   type: list
   elements: dict

@@ -9,11 +9,11 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: netns_info
-short_description: Facts about every network namespace, and a picture of the topology
+short_description: Facts about every network namespace, its links, peers and bridges
 version_added: 0.1.0
 description:
   - Reports every entry of C(/run/netns), and for each readable namespace (and the host) its links
-    (name, kind, state, MTU, MAC, master bridge, veth peer with the peer's namespace, parent and mode of a
+    (name, kind, up, MTU, MAC, master bridge, veth peer with the peer's namespace, parent and mode of a
     macvlan or ipvlan link), addresses and routes.
   - Classifies entries as plain namespaces, container links (and for which container and PID), or stale
     entries (a dangling symlink, a symlink whose PID was reused, a bind mount of a gone process's
@@ -21,7 +21,10 @@ description:
     this collection's ownership marks, or another tool such as Podman (C(netns-UUID)).
   - Lists the host's bridges with their ports, so a topology reads end to end. For example, namespace
     eth0 -> veth peer -> bridge port -> bridge.
-  - Renders the topology as Graphviz DOT and as Mermaid text.
+  - The host is null wherever a namespace is named (as in the results of every module of the collection), and a
+    link's administrative state is the boolean RV(host.links[].up), as the option O(labnet.netns.veth#module:up) of the modules.
+  - The filters P(labnet.netns.topology_dot#filter) and P(labnet.netns.topology_mermaid#filter) draw the result on the controller.
+  - Everything is read from the kernel at the time of the run.
   - Never changes anything, and never creates a namespace by opening it.
 options:
   names:
@@ -32,16 +35,8 @@ options:
     description: Whether to report routes.
     type: bool
     default: true
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; check mode changes nothing about it.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is nothing to diff.
-  idempotent:
-    support: full
-    description: Reading twice gives the same answer when nothing else changed.
+extends_documentation_fragment:
+  - labnet.netns.attributes.info_module
 notes:
   - Talks to the kernel through netlink (pyroute2) on the target; it never runs C(ip).
   - Needs root on the target to enter namespaces.
@@ -61,9 +56,9 @@ EXAMPLES = r'''
     that:
       - (lab.namespaces.net0.links | selectattr('name', 'eq', 'eth0') | first).peer.name in lab.bridges.br0
 
-- name: A picture of the topology (needs Graphviz on the controller)
+- name: A picture of the topology, drawn on the controller (dot -Tpng /tmp/lab.dot turns it into a PNG)
   ansible.builtin.copy:
-    content: "{{ lab.topology.dot }}"
+    content: "{{ lab | labnet.netns.topology_dot }}"
     dest: /tmp/lab.dot
     mode: "0644"
   delegate_to: localhost
@@ -129,9 +124,9 @@ host:
             - Link kind (V(veth), V(bridge), V(macvlan), ...); null for plain devices such as C(lo).
             - Persistent tun/tap devices (the kernel's kind C(tun)) are reported as V(tun) or V(tap).
           type: str
-        state:
-          description: V(up) or V(down) (the administrative state).
-          type: str
+        up:
+          description: Whether the link is up (its administrative state, C(IFF_UP)).
+          type: bool
         mtu:
           description: MTU.
           type: int
@@ -157,7 +152,7 @@ host:
               description: Name of the other end.
               type: str
             namespace:
-              description: Its namespace; V((host)) for the host, null when it has no name under /run/netns.
+              description: Its namespace; null for the host, and null when it has no name under /run/netns (then RV(host.links[].peer.known=false)).
               type: str
             known:
               description: False when the other end is in a namespace without a name under /run/netns.
@@ -175,7 +170,7 @@ host:
               description: Name of the parent device.
               type: str
             namespace:
-              description: Its namespace; V((host)) for the host, null when it has no name under /run/netns.
+              description: Its namespace; null for the host, and null when it has no name under /run/netns (then RV(host.links[].parent.known=false)).
               type: str
             known:
               description: False when the parent is in a namespace without a name under /run/netns.
@@ -195,17 +190,6 @@ bridges:
   returned: always
   type: dict
   sample: {"br0": ["veth-net0", "veth-net1", "veth-net2"]}
-topology:
-  description: The topology (veth cables, bridge ports) rendered for people.
-  returned: always
-  type: dict
-  contains:
-    dot:
-      description: Graphviz DOT; C(dot -Tpng) turns it into a picture.
-      type: str
-    mermaid:
-      description: A Mermaid flowchart.
-      type: str
 '''
 
 from ansible.module_utils.basic import AnsibleModule

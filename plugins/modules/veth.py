@@ -57,48 +57,10 @@ options:
       - Many pairs in one task. Each entry takes the options above; top-level options are the
         defaults for every entry. Mutually exclusive with O(name).
       - An interface (a name in a namespace) may be an end of one entry's pair only, whether as O(name) or O(peer).
-    type: list
-    elements: dict
-    suboptions:
-      name:
-        description: As the top-level O(name).
-        type: str
-      peer:
-        description: As the top-level O(peer).
-        type: str
-      namespace:
-        description: As the top-level O(namespace).
-        type: str
-      peer_namespace:
-        description: As the top-level O(peer_namespace).
-        type: str
-      state:
-        description: As the top-level O(state).
-        type: str
-        choices: [present, absent]
-      mtu:
-        description: As the top-level O(mtu).
-        type: int
-      mac:
-        description: As the top-level O(mac).
-        type: str
-      peer_mac:
-        description: As the top-level O(peer_mac).
-        type: str
-      up:
-        description: As the top-level O(up).
-        type: bool
-      owner:
-        description: As the top-level O(owner).
-        type: str
-      adopt:
-        description: As the top-level O(adopt).
-        type: bool
-      force:
-        description: As the top-level O(force).
-        type: bool
 extends_documentation_fragment:
+  - labnet.netns.attributes
   - labnet.netns.common
+  - labnet.netns.items.veth
   - labnet.netns.common.ownership
   - labnet.netns.common.namespace
 author:
@@ -106,12 +68,17 @@ author:
 '''
 
 EXAMPLES = r'''
-- name: Join namespaces ns1 and ns2 with a cable (seed 000)
+- name: Join namespaces ns1 and ns2 with a cable
   labnet.netns.veth:
     name: veth-ns1
     namespace: ns1
     peer: veth-ns2
     peer_namespace: ns2
+  register: cable
+
+- name: Show the state of the ns1 end
+  ansible.builtin.debug:
+    msg: "{{ cable.veths[0].name }} is {{ 'up' if cable.veths[0].up else 'down' }}"
 
 - name: One eth0 per namespace, host ends named after the namespace
   labnet.netns.veth:
@@ -119,11 +86,22 @@ EXAMPLES = r'''
       - {namespace: net0, name: eth0, peer: veth-net0}
       - {namespace: net1, name: eth0, peer: veth-net1}
     mtu: 1500
+
+- name: Remove the cable (deleting one end deletes both)
+  labnet.netns.veth:
+    name: veth-ns1
+    namespace: ns1
+    peer: veth-ns2
+    peer_namespace: ns2
+    state: absent
 '''
 
 RETURN = r'''
 veths:
-  description: One entry per pair asked for, with its state after the run (in check mode, the predicted state).
+  description:
+    - One entry per pair asked for, in the order asked, with its state after the run.
+    - The state is the plan's outcome (what was read before the run, with the planned changes applied), not read back
+      from the kernel afterwards, and so the same in check mode as in the real run. M(labnet.netns.netns_info) reads the kernel.
   returned: success
   type: list
   elements: dict
@@ -161,27 +139,33 @@ veths:
       type: str
       sample: present
     up:
-      description: Whether RV(veths[].name) is up. When present.
+      description: Whether RV(veths[].name) is up.
+      returned: when the object is present
       type: bool
       sample: true
     peer_up:
-      description: Whether RV(veths[].peer) is up. When present.
+      description: Whether RV(veths[].peer) is up.
+      returned: when the object is present
       type: bool
       sample: true
     mtu:
-      description: MTU of RV(veths[].name); only when O(mtu) was given.
+      description: MTU of RV(veths[].name).
+      returned: when the option mtu is given
       type: int
       sample: 1500
     peer_mtu:
-      description: MTU of RV(veths[].peer); only when O(mtu) was given.
+      description: MTU of RV(veths[].peer).
+      returned: when the option mtu is given
       type: int
       sample: 1500
     mac:
-      description: MAC of RV(veths[].name); only when O(mac) was given.
+      description: MAC of RV(veths[].name).
+      returned: when the option mac is given
       type: str
       sample: "02:00:00:00:00:01"
     peer_mac:
-      description: MAC of RV(veths[].peer); only when O(peer_mac) was given.
+      description: MAC of RV(veths[].peer).
+      returned: when the option peer_mac is given
       type: str
       sample: "02:00:00:00:00:02"
 assumed:

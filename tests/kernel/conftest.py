@@ -119,7 +119,8 @@ class Sandbox:
         when MACS is false (a re-created veth gets new random ones)."""
         STATS['kernel snapshots taken'] += 1
         raw = self.sh(
-            'ls -la --time-style=+ /run/netns | tail -n +2 | grep -v " [.][.]$"; echo "@@"; '
+            # -A, not -a: '..' is the host's /run, which other programs change meanwhile
+            'ls -lA --time-style=+ /run/netns | tail -n +2; echo "@@"; '
             'for n in "" $(ls /run/netns); do echo "== $n"; '
             'ip ${n:+-n "$n"} -j -d link; echo; ip ${n:+-n "$n"} -j addr; echo; echo "%%"; '
             'ip ${n:+-n "$n"} -j -4 route show table all; echo; ip ${n:+-n "$n"} -j -6 route show table all; echo; '
