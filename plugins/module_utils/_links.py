@@ -72,7 +72,7 @@ class LinkCache:
                 return {}
             self._links[ns] = self.kernel.links(ns)
             for ifname, link in self._links[ns].items():
-                if link['alias'] is None and link['kind'] in ('veth', 'bridge'):
+                if link['alias'] is None and link['kind'] in ('veth', 'bridge', 'vxlan'):
                     self._unmarked(ns, ifname, link)
         return self._links[ns]
 

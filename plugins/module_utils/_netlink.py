@@ -36,6 +36,7 @@ except ImportError as exc:  # pragma: no cover - exercised by the missing-librar
 
 IFF_UP = 1
 IFF_LOOPBACK = 8
+ZERO_MAC = '00:00:00:00:00:00'
 
 
 class Kernel(NamespaceEntries):
@@ -216,6 +217,42 @@ class Kernel(NamespaceEntries):
                     self.call(name, what, lambda ipr: ipr.link('set', index=current['index'], kind='bridge', **attrs))
             self.mark_link(name, ifname, mark, what)
 
+    def link_add(self, name, ifname, kind, what, mark, master=None, **spec):
+        """Create a link of KIND (vxlan...) marked MARK; MASTER names the bridge it joins. A kernel
+        without that kind of device is said so; a link of ours made meanwhile by a concurrent run
+        is what was asked."""
+        if master is not None:
+            spec['master'] = self._index(name, master)
+        with self._announced(((name, ifname),), mark):
+            try:
+                self.call(name, what, lambda ipr: ipr.link('add', ifname=ifname, kind=kind, **spec))
+            except LabnetError as exc:
+                if exc.errno == errno.EOPNOTSUPP:
+                    raise LabnetError('%s: this kernel has no %s support (the device type is unknown to it: '
+                                      'load its module, e.g. modprobe %s, or use a kernel built with it)'
+                                      % (what, kind, kind), errno=exc.errno)
+                current = self.link(name, ifname) if exc.errno == errno.EEXIST else None
+                if current is None or current['kind'] != kind or not self._ours_or_announced(name, ifname, mark):
+                    raise
+            self.mark_link(name, ifname, mark, what)
+
+    def fdb_remotes(self, name, index):
+        """The remote peers of VXLAN device INDEX: destinations of its all-zeros forwarding entries."""
+        msgs = self.call(name, 'cannot list forwarding entries', lambda ipr: ipr.fdb('dump', ifindex=index))
+        return sorted(set(m.get_attr('NDA_DST') for m in msgs if m['ifindex'] == index and
+                          m.get_attr('NDA_LLADDR') == ZERO_MAC and m.get_attr('NDA_DST')))
+
+    def fdb(self, name, action, ifname, dst, what):
+        """Add (append) or remove (del) the all-zeros forwarding entry to DST on link IFNAME."""
+        index = self._index(name, ifname)
+        try:
+            self.call(name, what, lambda ipr: ipr.fdb(action, ifindex=index, lladdr=ZERO_MAC, dst=dst))
+        except LabnetError as exc:
+            # added (or removed) meanwhile by a concurrent run: the entry is as asked
+            if not ((action == 'append' and exc.errno == errno.EEXIST) or
+                    (action == 'del' and exc.errno == errno.ENOENT)):
+                raise
+
     def mark_link(self, name, ifname, mark, what):
         """Give link IFNAME of namespace NAME the ownership mark MARK (its interface alias)."""
         index = self._index(name, ifname)
@@ -285,4 +322,12 @@ def _link_dict(msg):
         if data is not None:
             link['stp'] = bool(data.get_attr('IFLA_BR_STP_STATE'))
             link['forward_delay'] = data.get_attr('IFLA_BR_FORWARD_DELAY')
+    if kind == 'vxlan' and info is not None:
+        data = info.get_attr('IFLA_INFO_DATA')
+        if data is not None:
+            link['vni'] = data.get_attr('IFLA_VXLAN_ID')
+            link['local'] = data.get_attr('IFLA_VXLAN_LOCAL') or data.get_attr('IFLA_VXLAN_LOCAL6')
+            link['underlay_index'] = data.get_attr('IFLA_VXLAN_LINK') or None
+            link['port'] = data.get_attr('IFLA_VXLAN_PORT')
+            link['learning'] = bool(data.get_attr('IFLA_VXLAN_LEARNING'))
     return link
