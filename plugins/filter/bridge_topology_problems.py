@@ -66,7 +66,7 @@ from ansible_collections.labnet.netns.plugins.module_utils._common import (
 
 NAMESPACE_KEYS = ('name', 'address', 'interface', 'host_interface')
 BOOLEAN_VARIABLES = ('bridge_topology_forward_accept', 'bridge_topology_force_teardown', 'bridge_topology_adopt',
-                     'bridge_topology_install_pyroute2')
+                     'bridge_topology_install_pyroute2', 'bridge_topology_vxlan')
 # what the `bool` filter reads without guessing (other strings, such as 'y', it turns into false)
 BOOLEAN_WORDS = ('true', 'false', 'yes', 'no', 'on', 'off', '1', '0')
 
@@ -242,7 +242,29 @@ def bridge_topology_problems(variables):
             problems.boolean(var, variables[var])
     if 'bridge_topology_namespaces' in variables:
         _check_namespaces(problems, variables['bridge_topology_namespaces'], hosts, addresses)
+    _check_vxlan(problems, variables, hosts)
     return list(problems)
+
+
+def _check_vxlan(problems, variables, hosts):
+    """The VXLAN variables (only what is given is checked)."""
+    for var, low, high in (('bridge_topology_vxlan_vni', 0, 2 ** 24 - 1), ('bridge_topology_vxlan_port', 1, 65535)):
+        value = variables.get(var)
+        if isinstance(value, str) and re.match(r'^\s*[0-9]+\s*$', value):  # from -e, every value is a string
+            value = int(value)
+        if var in variables and (isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high):
+            problems.add(var, 'must be an integer %d-%d, got %s' % (low, high, _got(value)))
+    for var, side in (('bridge_topology_vxlan_interface', 'the host'), ('bridge_topology_vxlan_underlay', 'the host')):
+        if variables.get(var, '') != '':
+            name = problems.name(var, variables[var], validate_ifname, side)
+            if name is not None and var == 'bridge_topology_vxlan_interface':
+                if name in hosts:
+                    problems.add(var, '%r is also the name of %s (on the host, each link needs a name of its own)'
+                                 % (name, hosts[name]))
+                hosts.setdefault(name, var)
+    for var in ('bridge_topology_vxlan_local', 'bridge_topology_vxlan_group'):
+        if var in variables and not isinstance(variables[var], str):
+            problems.add(var, 'must be a string, got %s' % _got(variables[var]))
 
 
 class FilterModule(object):

@@ -65,8 +65,9 @@ class Host:
 
 class Fleet:
     """N hosts h1..hN. SPECIAL maps a host name to a dict: {'user': 'labnet'} (reached as an
-    unprivileged user with sudo), {'python': PATH} (another interpreter), {'down': True}
-    (in the inventory but never started: unreachable)."""
+    unprivileged user with sudo; with 'no_become': True, without become), {'python': PATH} (another
+    interpreter), {'hidden': [PATH...]} (paths the host does not have, e.g. the system Python's
+    pyroute2), {'down': True} (in the inventory but never started: unreachable)."""
 
     def __init__(self, sandbox, count, special=None):
         self.sandbox = sandbox
@@ -132,7 +133,8 @@ class Fleet:
             proc = subprocess.Popen(
                 self.sandbox.enter() + ['unshare', '--net', '--mount', '--uts', '--ipc', '--pid', '--fork',
                                         '--kill-child=SIGKILL', '--propagation', 'private', '--',
-                                        SYSTEM_PYTHON, os.path.join(HERE, 'host_init.py'), name, layers, files],
+                                        SYSTEM_PYTHON, os.path.join(HERE, 'host_init.py'), name, layers, files]
+                + list(spec.get('hidden', ())),
                 stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
         host = Host(name, index, proc or type('Down', (), {'pid': None})(), user)
         host.up = proc is not None
@@ -170,7 +172,7 @@ class Fleet:
             spec = self.special.get(host.name, {})
             line = '%s ansible_host=%s' % (host.name, host.address)
             if host.user:
-                line += ' ansible_user=%s ansible_become=true' % host.user
+                line += ' ansible_user=%s ansible_become=%s' % (host.user, 'false' if spec.get('no_become') else 'true')
             line += ' ansible_python_interpreter=%s' % spec.get('python', SYSTEM_PYTHON)
             lines.append(line)
         lines += ['', '[lab:vars]', 'ansible_user=root',
@@ -207,9 +209,10 @@ class Fleet:
 
     # -- state -------------------------------------------------------------------
     def state(self, name):
-        """What a host has that the lab could have made or changed: links, namespaces, rules."""
+        """What a host has that the lab could have made or changed: links, namespaces, records
+        (the collection's bookkeeping directories and lock files under /run/labnet-netns are not counted), rules."""
         return self.on(name, 'ip -o link | sed "s/^[0-9]*: //; s/ link\\/.*//" | sort; ls /run/netns; '
-                             'ls -R /run/labnet-netns 2>/dev/null; iptables -S; ip6tables -S')
+                             'find /run/labnet-netns -type f ! -name "*.lock" 2>/dev/null; iptables -S; ip6tables -S')
 
     def stop(self):
         """End the SSH masters, kill every host, wait for their links to go, remove the underlay last."""

@@ -4,7 +4,7 @@
 """PID 1 of one simulated lab host (see FLEET-NOTES): started by
 `unshare --net --mount --uts --ipc --pid --fork --kill-child=SIGKILL --propagation private`.
 
-    python3 host_init.py HOSTNAME LAYERS FILES
+    python3 host_init.py HOSTNAME LAYERS FILES [HIDDEN_PATH...]
 
 Sets the hostname, builds a copy-on-write root (overlay: lower /, upper and work on a tmpfs at
 LAYERS, the per-host files of FILES copied into the upper layer first), mounts its own proc,
@@ -18,7 +18,7 @@ __metaclass__ = type
 
 import ctypes
 import os
-import shutil
+import stat
 import subprocess
 import sys
 import time
@@ -39,6 +39,7 @@ def sshd_alive():
 
 def main():
     name, layers, files = sys.argv[1:4]
+    hidden = sys.argv[4:]  # paths this host does not have (overlay whiteouts: e.g. a Python package)
     ctypes.CDLL(None).prctl(15, b'labnet-init', 0, 0, 0)  # PR_SET_NAME: not bash/systemd
     run('hostname', name)
     run('mount', '--make-rprivate', '/')
@@ -46,7 +47,10 @@ def main():
     upper, work, root = (os.path.join(layers, d) for d in ('upper', 'work', 'root'))
     for path in (upper, work, root):
         os.mkdir(path)
-    shutil.copytree(files, upper, symlinks=True, dirs_exist_ok=True)
+    run('cp', '-a', files + '/.', upper)  # owners and modes kept (a user's authorized_keys)
+    for path in hidden:
+        os.makedirs(os.path.dirname(upper + path), exist_ok=True)
+        os.mknod(upper + path, stat.S_IFCHR | 0o600, os.makedev(0, 0))
     run('mount', '-t', 'overlay', 'overlay', '-o', 'lowerdir=/,upperdir=%s,workdir=%s' % (upper, work), root)
     run('mount', '-t', 'proc', 'proc', root + '/proc')
     run('mount', '-t', 'sysfs', 'sysfs', root + '/sys')
