@@ -66,7 +66,7 @@ def main():
     os.chdir('/')
     run('umount', '-l', '/.oldroot')
     os.rmdir('/.oldroot')
-    sshd = ['/usr/sbin/sshd', '-f', '/etc/ssh/sshd_config_labnet']
+    sshd = ['/usr/sbin/sshd', '-f', '/etc/ssh/sshd_config_labnet', '-E', '/var/log/labnet-sshd.log']
     run(*sshd)
     print('ready', flush=True)
     while True:
