@@ -12,9 +12,9 @@ module: vxlan
 short_description: Manage VXLAN devices and their remote peers, on the host or inside a namespace
 version_added: 0.2.0
 description:
-  - Creates, corrects and removes a VXLAN device: its VNI, local address, underlay device, UDP port,
+  - Creates, corrects and removes a VXLAN device, with its VNI, local address, underlay device, UDP port,
     MAC learning and MTU.
-  - The remote peers are kept as the device's all-zeros forwarding entries (head-end replication: broadcast,
+  - The remote peers are kept as the device's all-zeros forwarding entries (head-end replication, so broadcast,
     unknown and multicast frames go to every peer). The list is converged, so a peer that left
     O(remotes) is removed, not only new ones added.
   - "Drift is corrected: a changed MTU or learning setting, a device that is down, a peer entry that was added
@@ -56,7 +56,7 @@ options:
     default: true
   remotes:
     description:
-      - The remote peers (unicast addresses of the same family as O(local)): exactly these all-zeros forwarding
+      - The remote peers, unicast addresses of the same family as O(local). Exactly these all-zeros forwarding
         entries are kept; others are removed. V([]) removes every peer.
       - Not managed when omitted.
     type: list
@@ -66,7 +66,7 @@ options:
       - MTU of the device. Omitted, the kernel sets the MTU of O(underlay) minus the encapsulation
         overhead (50 bytes over IPv4, 70 over IPv6) when the device is created, and it is not managed afterwards.
       - An MTU larger than O(underlay) can carry with the overhead is refused before anything changes (the kernel
-        would refuse it, or packets would be lost): lower O(mtu) or raise the underlay's MTU.
+        would refuse it, or packets would be lost). Lower O(mtu) or raise the underlay's MTU.
       - "Whatever joins the same bridge must not send larger frames: a veth at 1500 on a bridge with a VXLAN port at
         1450 has its full-size packets dropped silently. Lower the inner MTU, or raise the underlay's."
     type: int
