@@ -28,7 +28,9 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 COLLECTIONS = os.path.join(REPO, '.build', 'collections')
 PLAYBOOK = os.path.join(os.path.dirname(sys.executable), 'ansible-playbook')
 ANSIBLE = os.path.join(os.path.dirname(sys.executable), 'ansible')
-SYSTEM_PYTHON = '/usr/bin/python3'
+SYSTEM_PYTHON = '/usr/bin/python3'  # Debian's, with python3-pyroute2 0.7.2
+# the hosts' Python (so its pyroute2): LABNET_FLEET_PYTHON=$PWD/.venv/bin/python for PyPI's 0.9.x
+HOST_PYTHON = os.environ.get('LABNET_FLEET_PYTHON', SYSTEM_PYTHON)
 UNDERLAY = '172.31.0.%d'
 SSHD_CONFIG = '''Port 22
 ListenAddress 0.0.0.0
@@ -173,7 +175,7 @@ class Fleet:
             line = '%s ansible_host=%s' % (host.name, host.address)
             if host.user:
                 line += ' ansible_user=%s ansible_become=%s' % (host.user, 'false' if spec.get('no_become') else 'true')
-            line += ' ansible_python_interpreter=%s' % spec.get('python', SYSTEM_PYTHON)
+            line += ' ansible_python_interpreter=%s' % spec.get('python', HOST_PYTHON if not spec.get('hidden') else SYSTEM_PYTHON)
             lines.append(line)
         lines += ['', '[lab:vars]', 'ansible_user=root',
                   'ansible_ssh_private_key_file=%s' % self.key,
