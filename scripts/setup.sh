@@ -16,7 +16,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 packages=(iproute2 iptables iputils-ping procps python3 python3-venv)
-[ $TEST = 1 ] && packages+=(python3-pyroute2 busybox-static git docker.io podman runc graphviz shellcheck)
+[ $TEST = 1 ] && packages+=(python3-pyroute2 busybox-static git docker.io podman runc graphviz shellcheck openssh-server openssh-client sudo)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -88,6 +88,8 @@ begin "kernel tests, pyroute2 $(dpkg-query -W -f='${Version}' python3-pyroute2) 
 LABNET_TEST_PYTHON=$ROOT/.venv-debian/bin/python python -m pytest -q -p no:cacheprovider tests/kernel; end $?
 begin "integration (ansible-test integration, each target in a sandbox)"; integration; end $?
 begin "molecule"; ./scripts/molecule.sh; end $?
+begin "fleet tests: fleet.yml over SSH on simulated hosts (tests/fleet)"
+python -m pytest -q -p no:cacheprovider tests/fleet; end $?
 begin "benchmark smoke (N=3; the real one: benchmarks/bench.py)"; python benchmarks/bench.py --sizes 3; end $?
 
 echo; echo "=================== summary"

@@ -66,7 +66,8 @@ from ansible_collections.labnet.netns.plugins.module_utils._common import (
 
 NAMESPACE_KEYS = ('name', 'address', 'interface', 'host_interface')
 BOOLEAN_VARIABLES = ('bridge_topology_forward_accept', 'bridge_topology_force_teardown', 'bridge_topology_adopt',
-                     'bridge_topology_install_pyroute2', 'bridge_topology_gateway', 'bridge_topology_nat')
+                     'bridge_topology_install_pyroute2', 'bridge_topology_gateway', 'bridge_topology_nat',
+                     'bridge_topology_vxlan')
 # the variables that need the bridge's address (the namespaces' gateway, the lab's subnet)
 NEED_BRIDGE_ADDRESS = {'bridge_topology_gateway': "the namespaces' default route goes via the bridge's address",
                        'bridge_topology_nat': "the lab's subnet, the only one masqueraded, is the bridge address's"}
@@ -252,6 +253,7 @@ def bridge_topology_problems(variables):
                 problems.add(var, 'is true, so bridge_topology_bridge_address is required (%s)' % why)
             elif var == 'bridge_topology_gateway' and bridge_addr is not None:
                 _check_gateway(problems, variables.get('bridge_topology_namespaces'), bridge_addr)
+    _check_vxlan(problems, variables, hosts)
     return list(problems)
 
 
@@ -273,6 +275,27 @@ def _check_gateway(problems, namespaces, bridge_addr):
             problems.add('bridge_topology_namespaces[%d].address' % index,
                          '%s is not in %s, the subnet of bridge_topology_bridge_address: with bridge_topology_gateway '
                          'the bridge (%s) is its gateway, which it could not reach' % (ns['address'], bridge_addr.network, bridge_addr.ip))
+
+
+def _check_vxlan(problems, variables, hosts):
+    """The VXLAN variables (only what is given is checked)."""
+    for var, low, high in (('bridge_topology_vxlan_vni', 0, 2 ** 24 - 1), ('bridge_topology_vxlan_port', 1, 65535)):
+        value = variables.get(var)
+        if isinstance(value, str) and re.match(r'^\s*[0-9]+\s*$', value):  # from -e, every value is a string
+            value = int(value)
+        if var in variables and (isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high):
+            problems.add(var, 'must be an integer %d-%d, got %s' % (low, high, _got(value)))
+    for var, side in (('bridge_topology_vxlan_interface', 'the host'), ('bridge_topology_vxlan_underlay', 'the host')):
+        if variables.get(var, '') != '':
+            name = problems.name(var, variables[var], validate_ifname, side)
+            if name is not None and var == 'bridge_topology_vxlan_interface':
+                if name in hosts:
+                    problems.add(var, '%r is also the name of %s (on the host, each link needs a name of its own)'
+                                 % (name, hosts[name]))
+                hosts.setdefault(name, var)
+    for var in ('bridge_topology_vxlan_local', 'bridge_topology_vxlan_group'):
+        if var in variables and not isinstance(variables[var], str):
+            problems.add(var, 'must be a string, got %s' % _got(variables[var]))
 
 
 class FilterModule(object):

@@ -21,14 +21,15 @@ from ansible_collections.labnet.netns.plugins.module_utils._common import (
 from ansible_collections.labnet.netns.plugins.module_utils._firewall import FirewallResource
 from ansible_collections.labnet.netns.plugins.module_utils._netns import NetnsResource
 from ansible_collections.labnet.netns.plugins.module_utils._veth import VethResource
+from ansible_collections.labnet.netns.plugins.module_utils._vxlan import VxlanResource
 
 # option -> resource, in the order of a build. A teardown removes the rules and the bridges,
 # then the namespaces, then what is left of the veths and addresses: a pair with an end inside
 # a removed namespace goes with it, all at once, instead of one deletion (and one kernel
 # synchronisation) per pair, and addresses inside it need no removal of their own
-KINDS = (('namespaces', NetnsResource), ('veths', VethResource), ('bridges', BridgeResource),
-         ('addresses', AddressResource), ('rules', FirewallResource))
-TEARDOWN = ('rules', 'bridges', 'namespaces', 'veths', 'addresses')
+KINDS = (('namespaces', NetnsResource), ('veths', VethResource), ('vxlans', VxlanResource),
+         ('bridges', BridgeResource), ('addresses', AddressResource), ('rules', FirewallResource))
+TEARDOWN = ('rules', 'bridges', 'namespaces', 'veths', 'vxlans', 'addresses')
 DEFAULTS = ('owner', 'adopt', 'force')  # top-level options: the default of every entry
 SETTLE_SECONDS = 10.0
 

@@ -14,7 +14,7 @@ from ansible_collections.labnet.netns.plugins.module_utils._common import (
     LabnetError, Op, Resource, validate_ifname, validate_netns_name)
 UNKNOWN = object()  # a peer in a namespace that has no name under /run/netns
 # the kinds of link the collection makes (an unmarked one may be a link of ours not marked yet)
-MADE_KINDS = ('veth', 'bridge', 'macvlan', 'ipvlan', 'tun', 'ipip')
+MADE_KINDS = ('veth', 'bridge', 'macvlan', 'ipvlan', 'tun', 'ipip', 'vxlan')
 
 
 def namespace_option():

@@ -41,6 +41,7 @@ PROFILE['pyroute2_import_seconds'] = time.time() - _IMPORT_START
 
 IFF_UP = 1
 IFF_LOOPBACK = 8
+ZERO_MAC = '00:00:00:00:00:00'
 
 # tun/tap (linux/if_tun.h): created and re-owned through /dev/net/tun, not netlink
 TUN_DEVICE = '/dev/net/tun'
@@ -376,6 +377,42 @@ class Kernel(NamespaceEntries):
                 os.close(fd)
         self.run_in(name, run)
 
+    def link_add(self, name, ifname, kind, what, mark, master=None, **spec):
+        """Create a link of KIND (vxlan...) marked MARK; MASTER names the bridge it joins. A kernel
+        without that kind of device is said so; a link of ours made meanwhile by a concurrent run
+        is what was asked."""
+        if master is not None:
+            spec['master'] = self._index(name, master)
+        with self._announced(((name, ifname),), mark):
+            try:
+                self.call(name, what, lambda ipr: ipr.link('add', ifname=ifname, kind=kind, **spec))
+            except LabnetError as exc:
+                if exc.errno == errno.EOPNOTSUPP:
+                    raise LabnetError('%s: this kernel has no %s support (the device type is unknown to it: '
+                                      'load its module, e.g. modprobe %s, or use a kernel built with it)'
+                                      % (what, kind, kind), errno=exc.errno)
+                current = self.link(name, ifname) if exc.errno == errno.EEXIST else None
+                if current is None or current['kind'] != kind or not self._ours_or_announced(name, ifname, mark):
+                    raise
+            self.mark_link(name, ifname, mark, what)
+
+    def fdb_remotes(self, name, index):
+        """The remote peers of VXLAN device INDEX: destinations of its all-zeros forwarding entries."""
+        msgs = self.call(name, 'cannot list forwarding entries', lambda ipr: ipr.fdb('dump', ifindex=index))
+        return sorted(set(m.get_attr('NDA_DST') for m in msgs if m['ifindex'] == index and
+                          m.get_attr('NDA_LLADDR') == ZERO_MAC and m.get_attr('NDA_DST')))
+
+    def fdb(self, name, action, ifname, dst, what):
+        """Add (append) or remove (del) the all-zeros forwarding entry to DST on link IFNAME."""
+        index = self._index(name, ifname)
+        try:
+            self.call(name, what, lambda ipr: ipr.fdb(action, ifindex=index, lladdr=ZERO_MAC, dst=dst))
+        except LabnetError as exc:
+            # added (or removed) meanwhile by a concurrent run: the entry is as asked
+            if not ((action == 'append' and exc.errno == errno.EEXIST) or
+                    (action == 'del' and exc.errno == errno.ENOENT)):
+                raise
+
     def mark_link(self, name, ifname, mark, what, up=False):
         """Give link IFNAME of namespace NAME the ownership mark MARK (its interface alias);
         with UP, set it up in the same request."""
@@ -453,6 +490,12 @@ def _link_dict(msg):
             link[key] = data.get_attr(attr)
         if kind == 'tun':
             link['tun_type'] = {1: 'tun', 2: 'tap'}.get(link['tun_type'], link['tun_type'])
+    if kind == 'vxlan' and data is not None:
+        link['vni'] = data.get_attr('IFLA_VXLAN_ID')
+        link['local'] = data.get_attr('IFLA_VXLAN_LOCAL') or data.get_attr('IFLA_VXLAN_LOCAL6')
+        link['underlay_index'] = data.get_attr('IFLA_VXLAN_LINK') or None
+        link['port'] = data.get_attr('IFLA_VXLAN_PORT')
+        link['learning'] = bool(data.get_attr('IFLA_VXLAN_LEARNING'))
     return link
 
 

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r'''
 module: lab
-short_description: Namespaces, veths, bridges, addresses and firewall rules in one task
+short_description: Namespaces, veths, VXLAN devices, bridges, addresses and firewall rules in one task
 version_added: 0.2.0
 description:
   - A whole lab in one task and one process on the target, as the role M(labnet.netns.bridge_topology)
@@ -19,9 +19,9 @@ description:
     list plans what an earlier one would create, so a refusal (an object that is not ours, a
     port the kernel would refuse) comes before the first change, and check mode predicts the
     whole run.
-  - O(state=present) applies the lists in the order namespaces, veths, bridges, addresses,
-    rules. O(state=absent) removes rules, bridges, namespaces, then what is left of veths and
-    addresses; a veth pair with an end inside a removed namespace is destroyed by the kernel
+  - O(state=present) applies the lists in the order namespaces, veths, vxlans, bridges,
+    addresses, rules. O(state=absent) removes rules, bridges, namespaces, then what is left of
+    veths, vxlans and addresses; a veth pair with an end inside a removed namespace is destroyed by the kernel
     with it (the module waits until it is gone), which is much faster than deleting pairs one
     by one, and addresses inside a removed namespace go with it.
   - Results are those of the modules, one key per list.
@@ -54,6 +54,11 @@ options:
     type: list
     elements: dict
     default: []
+  vxlans:
+    description: Entries as the items of M(labnet.netns.vxlan).
+    type: list
+    elements: dict
+    default: []
   bridges:
     description: Entries as the items of M(labnet.netns.linux_bridge).
     type: list
@@ -82,6 +87,7 @@ seealso:
   - module: labnet.netns.linux_bridge
   - module: labnet.netns.netns_address
   - module: labnet.netns.netns_firewall
+  - module: labnet.netns.vxlan
 '''
 
 EXAMPLES = r'''
@@ -133,6 +139,11 @@ namespaces:
   elements: dict
 veths:
   description: One entry per pair, as RV(labnet.netns.veth#module:veths) of M(labnet.netns.veth).
+  returned: always
+  type: list
+  elements: dict
+vxlans:
+  description: One entry per VXLAN device, as RV(labnet.netns.vxlan#module:vxlans) of M(labnet.netns.vxlan).
   returned: always
   type: list
   elements: dict
