@@ -21,6 +21,7 @@ from ansible_collections.labnet.netns.plugins.module_utils._container import Con
 from ansible_collections.labnet.netns.plugins.module_utils._firewall import FirewallResource
 from ansible_collections.labnet.netns.plugins.module_utils._netns import NetnsResource
 from ansible_collections.labnet.netns.plugins.module_utils._veth import VethResource
+from ansible_collections.labnet.netns.plugins.module_utils._vxlan import VxlanResource
 
 
 def _items(resource):
@@ -55,5 +56,6 @@ options: {}
 # YAML strings; ansible-doc, validate-modules and antsibull-docs load the class and see these.
 for _name, _resource in (('CONTAINER_NETNS_LINK', ContainerLinkResource), ('LINUX_BRIDGE', BridgeResource),
                          ('NETNS', NetnsResource), ('NETNS_ADDRESS', AddressResource),
-                         ('NETNS_FIREWALL', FirewallResource), ('VETH', VethResource)):
+                         ('NETNS_FIREWALL', FirewallResource), ('VETH', VethResource),
+                         ('VXLAN', VxlanResource)):
     setattr(ModuleDocFragment, _name, _items(_resource))

@@ -79,55 +79,10 @@ options:
       - Many VXLAN devices in one task. Each entry takes the options above; top-level options are the
         defaults for every entry. Mutually exclusive with O(name).
       - Two entries may not use the same VNI on the same port in one namespace.
-    type: list
-    elements: dict
-    suboptions:
-      name:
-        description: As the top-level O(name).
-        type: str
-      namespace:
-        description: As the top-level O(namespace).
-        type: str
-      state:
-        description: As the top-level O(state).
-        type: str
-        choices: [present, absent]
-      vni:
-        description: As the top-level O(vni).
-        type: int
-      local:
-        description: As the top-level O(local).
-        type: str
-      underlay:
-        description: As the top-level O(underlay).
-        type: str
-      port:
-        description: As the top-level O(port).
-        type: int
-      learning:
-        description: As the top-level O(learning).
-        type: bool
-      remotes:
-        description: As the top-level O(remotes).
-        type: list
-        elements: str
-      mtu:
-        description: As the top-level O(mtu).
-        type: int
-      up:
-        description: As the top-level O(up).
-        type: bool
-      owner:
-        description: As the top-level O(owner).
-        type: str
-      adopt:
-        description: As the top-level O(adopt).
-        type: bool
-      force:
-        description: As the top-level O(force).
-        type: bool
 extends_documentation_fragment:
+  - labnet.netns.attributes
   - labnet.netns.common
+  - labnet.netns.items.vxlan
   - labnet.netns.common.ownership
   - labnet.netns.common.namespace
 notes:
