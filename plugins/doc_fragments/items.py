@@ -19,7 +19,10 @@ from ansible_collections.labnet.netns.plugins.module_utils._address import Addre
 from ansible_collections.labnet.netns.plugins.module_utils._bridge import BridgeResource
 from ansible_collections.labnet.netns.plugins.module_utils._container import ContainerLinkResource
 from ansible_collections.labnet.netns.plugins.module_utils._firewall import FirewallResource
+from ansible_collections.labnet.netns.plugins.module_utils._kinds import KindResource
 from ansible_collections.labnet.netns.plugins.module_utils._netns import NetnsResource
+from ansible_collections.labnet.netns.plugins.module_utils._route import RouteResource
+from ansible_collections.labnet.netns.plugins.module_utils._sysctl import SysctlResource
 from ansible_collections.labnet.netns.plugins.module_utils._veth import VethResource
 
 
@@ -55,5 +58,7 @@ options: {}
 # YAML strings; ansible-doc, validate-modules and antsibull-docs load the class and see these.
 for _name, _resource in (('CONTAINER_NETNS_LINK', ContainerLinkResource), ('LINUX_BRIDGE', BridgeResource),
                          ('NETNS', NetnsResource), ('NETNS_ADDRESS', AddressResource),
-                         ('NETNS_FIREWALL', FirewallResource), ('VETH', VethResource)):
+                         ('NETNS_FIREWALL', FirewallResource), ('VETH', VethResource),
+                         ('NETNS_LINK', KindResource), ('NETNS_ROUTE', RouteResource),
+                         ('NETNS_SYSCTL', SysctlResource)):
     setattr(ModuleDocFragment, _name, _items(_resource))

@@ -73,7 +73,9 @@ requirements:
   - pyroute2 >= 0.7.2 on the target
   - iptables on the target, when O(rules) is not empty
 notes:
-  - Supports check mode and diff mode. The diff is keyed by list, then by object.
+  - The diff is keyed by list, then by object.
+extends_documentation_fragment:
+  - labnet.netns.attributes
 author:
   - labnet.netns developers (@labnet)
 seealso:
