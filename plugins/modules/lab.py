@@ -12,7 +12,7 @@ module: lab
 short_description: Namespaces, veths, bridges, addresses and firewall rules in one task
 version_added: 0.2.0
 description:
-  - A whole lab in one task and one process on the target, as the role M(labnet.netns.bridge_topology)
+  - A whole lab in one task and one process on the target, as the role C(labnet.netns.bridge_topology)
     uses it. Each list takes the entries that the items of its own module take, with the same
     checks, the same ownership marks and the same results.
   - Every entry of every list is checked, and every list planned, before anything changes; a later
