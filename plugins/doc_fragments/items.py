@@ -19,7 +19,10 @@ from ansible_collections.labnet.netns.plugins.module_utils._address import Addre
 from ansible_collections.labnet.netns.plugins.module_utils._bridge import BridgeResource
 from ansible_collections.labnet.netns.plugins.module_utils._container import ContainerLinkResource
 from ansible_collections.labnet.netns.plugins.module_utils._firewall import FirewallResource
+from ansible_collections.labnet.netns.plugins.module_utils._kinds import KindResource
 from ansible_collections.labnet.netns.plugins.module_utils._netns import NetnsResource
+from ansible_collections.labnet.netns.plugins.module_utils._route import RouteResource
+from ansible_collections.labnet.netns.plugins.module_utils._sysctl import SysctlResource
 from ansible_collections.labnet.netns.plugins.module_utils._veth import VethResource
 from ansible_collections.labnet.netns.plugins.module_utils._vxlan import VxlanResource
 
@@ -57,5 +60,6 @@ options: {}
 for _name, _resource in (('CONTAINER_NETNS_LINK', ContainerLinkResource), ('LINUX_BRIDGE', BridgeResource),
                          ('NETNS', NetnsResource), ('NETNS_ADDRESS', AddressResource),
                          ('NETNS_FIREWALL', FirewallResource), ('VETH', VethResource),
-                         ('VXLAN', VxlanResource)):
+                         ('NETNS_LINK', KindResource), ('NETNS_ROUTE', RouteResource),
+                         ('NETNS_SYSCTL', SysctlResource), ('VXLAN', VxlanResource)):
     setattr(ModuleDocFragment, _name, _items(_resource))

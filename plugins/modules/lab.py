@@ -12,7 +12,7 @@ module: lab
 short_description: Namespaces, veths, VXLAN devices, bridges, addresses and firewall rules in one task
 version_added: 0.2.0
 description:
-  - A whole lab in one task and one process on the target, as the role M(labnet.netns.bridge_topology)
+  - A whole lab in one task and one process on the target, as the role C(labnet.netns.bridge_topology)
     uses it. Each list takes the entries that the items of its own module take, with the same
     checks, the same ownership marks and the same results.
   - Every entry of every list is checked, and every list planned, before anything changes; a later
@@ -78,7 +78,9 @@ requirements:
   - pyroute2 >= 0.7.2 on the target
   - iptables on the target, when O(rules) is not empty
 notes:
-  - Supports check mode and diff mode. The diff is keyed by list, then by object.
+  - The diff is keyed by list, then by object.
+extends_documentation_fragment:
+  - labnet.netns.attributes
 author:
   - labnet.netns developers (@labnet)
 seealso:

@@ -69,45 +69,10 @@ options:
     description:
       - Many routes in one task. Each entry takes the options above; top-level options are the
         defaults for every entry. Mutually exclusive with O(destination).
-    type: list
-    elements: dict
-    suboptions:
-      destination:
-        description: As the top-level O(destination).
-        type: str
-      namespace:
-        description: As the top-level O(namespace).
-        type: str
-      gateway:
-        description: As the top-level O(gateway).
-        type: str
-      device:
-        description: As the top-level O(device).
-        type: str
-      metric:
-        description: As the top-level O(metric).
-        type: int
-      table:
-        description: As the top-level O(table).
-        type: str
-      state:
-        description: As the top-level O(state).
-        type: str
-        choices: [present, absent]
-      exclusive:
-        description: As the top-level O(exclusive).
-        type: bool
-      owner:
-        description: As the top-level O(owner).
-        type: str
-      adopt:
-        description: As the top-level O(adopt).
-        type: bool
-      force:
-        description: As the top-level O(force).
-        type: bool
 extends_documentation_fragment:
+  - labnet.netns.attributes
   - labnet.netns.common
+  - labnet.netns.items.netns_route
   - labnet.netns.common.ownership
   - labnet.netns.common.namespace
 author:

@@ -51,27 +51,10 @@ options:
     description:
       - Many sysctls in one task. Each entry takes the options above; top-level options are the
         defaults for every entry. Mutually exclusive with O(name).
-    type: list
-    elements: dict
-    suboptions:
-      name:
-        description: As the top-level O(name).
-        type: str
-      value:
-        description: As the top-level O(value).
-        type: str
-      namespace:
-        description: As the top-level O(namespace).
-        type: str
-      state:
-        description: As the top-level O(state).
-        type: str
-        choices: [present, absent]
-      owner:
-        description: As the top-level O(owner).
-        type: str
 extends_documentation_fragment:
+  - labnet.netns.attributes
   - labnet.netns.common
+  - labnet.netns.items.netns_sysctl
   - labnet.netns.common.namespace
 author:
   - labnet.netns developers (@labnet)
