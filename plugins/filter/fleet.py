@@ -6,88 +6,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-DOCUMENTATION = r'''
-name: bridge_topology_vxlan
-short_description: The VXLAN port of a host's bridge, with every other host as a peer
-version_added: 0.2.0
-description:
-  - Used by the role M(labnet.netns.bridge_topology) when C(bridge_topology_vxlan) is true.
-  - The underlay of a host is C(bridge_topology_vxlan_underlay) (its inventory value for the other hosts), else the
-    interface of its default IPv4 route; its address is C(bridge_topology_vxlan_local), else the IPv4 address of that
-    interface (from the network facts), else its C(ansible_host) when that is an IPv4 address.
-  - A peer whose address cannot be found is listed in RV(_value.unknown) and left out.
-positional: hosts, me, settings
-options:
-  _input:
-    description: C(hostvars).
-    type: dict
-    required: true
-  hosts:
-    description: The hosts of the lab (the play's, or a named group's).
-    type: list
-    elements: str
-    required: true
-  me:
-    description: C(inventory_hostname).
-    type: str
-    required: true
-  settings:
-    description: This host's role variables C(vni), C(port), C(interface), C(underlay), C(local), C(mtu).
-    type: dict
-    required: true
-author:
-  - labnet.netns developers (@labnet)
-'''
+# Documented in bridge_topology_vxlan.yml and fleet_problems.yml beside this file (named after the filters).
 
-EXAMPLES = r'''
-- name: The VXLAN port of this host
-  ansible.builtin.debug:
-    msg: "{{ hostvars | labnet.netns.bridge_topology_vxlan(ansible_play_hosts_all, inventory_hostname,
-             {'vni': 4242, 'port': 4789, 'interface': '', 'underlay': '', 'local': '', 'mtu': 0}) }}"
-'''
-
-RETURN = r'''
-_value:
-  description: The device.
-  type: dict
-  contains:
-    name:
-      description: Its name (C(bridge_topology_vxlan_interface), else C(vxlanVNI)).
-      type: str
-    vni:
-      description: Its VNI.
-      type: int
-    port:
-      description: Its UDP port.
-      type: int
-    underlay:
-      description: This host's underlay interface; empty when unknown.
-      type: str
-    local:
-      description: This host's underlay address; empty when unknown.
-      type: str
-    underlay_mtu:
-      description: The MTU of the underlay interface; 0 when unknown.
-      type: int
-    mac:
-      description: The MAC address of the underlay interface; empty when unknown.
-      type: str
-    mtu:
-      description: The inner MTU (veths, bridge, VXLAN device) - the role's C(bridge_topology_mtu), else the underlay MTU minus 50.
-      type: int
-    remotes:
-      description: The other hosts' underlay addresses, sorted.
-      type: list
-      elements: str
-    unknown:
-      description: Hosts whose underlay address is unknown (unreachable, without facts).
-      type: list
-      elements: str
-    macs:
-      description: "C([interface, mac]) of every interface of this host with a MAC address (its network facts), sorted."
-      type: list
-      elements: list
-'''
 
 import ipaddress
 
