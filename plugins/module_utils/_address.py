@@ -222,7 +222,7 @@ def plan_address(want, have):
     ops += [_addr_op(ns, ifname, 'add', a, record=added) for a in adds]
     if up_after and not link['up']:
         ops += attr_ops(ns, ifname, link, up=True)
-    gone = set(dels) | set(a for a, _ in lost)
+    gone = set(dels) | set(a for a, dummy in lost)
     final = [a for a in current if a not in gone] + back + adds
     before = {'addresses': _sorted(current, want['addresses']), 'up': have['link']['up']}
     after = {'addresses': _sorted(final, want['addresses']), 'up': up_after}
