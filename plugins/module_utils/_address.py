@@ -51,9 +51,6 @@ class AddressResource(LinkResource):
         **OWNERSHIP_OPTIONS
     )
 
-    def key(self, want):
-        return link_key(want['namespace'], want['interface'])
-
     def validate(self, want):
         check_ifname(want, 'interface')
         check_namespace(want)

@@ -57,9 +57,6 @@ class BridgeResource(LinkResource):
         **OWNERSHIP_OPTIONS
     )
 
-    def key(self, want):
-        return link_key(want['namespace'], want['name'])
-
     def validate(self, want):
         check_ifname(want, 'name')
         check_namespace(want)

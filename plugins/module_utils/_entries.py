@@ -343,22 +343,7 @@ class NamespaceEntries:
 
     def record_addition(self, ns, index, ifname, key, mark):
         """Record that MARK added KEY to interface INDEX (IFNAME) of NS; MARK None forgets it."""
-        path = self._addition_path(ns, index)
-        lock = self._lock_run_dir()  # concurrent runs update the same record
-        try:
-            record = _read_json(path)
-            if not record or record.get('ifname') != ifname:
-                record = {'ifname': ifname, 'items': {}}
-            if mark is None:
-                record['items'].pop(key, None)
-            else:
-                record['items'][key] = mark
-            if record['items']:
-                write_json(path, record)
-            else:
-                remove_file(path)
-        finally:
-            self._unlock(lock)
+        self._update_record(self._addition_path(ns, index), key, mark, {'ifname': ifname})
 
     def _record_of(self, kind, ns):
         return os.path.join(STATE_DIR, kind, '%s.json' % self.ns_cookie(ns))
@@ -373,10 +358,17 @@ class NamespaceEntries:
 
     def record(self, kind, ns, key, value):
         """Record VALUE for KEY of namespace NS under KIND; VALUE None forgets it."""
-        path = self._record_of(kind, ns)
-        lock = self._lock_run_dir()  # concurrent runs update the same record
+        self._update_record(self._record_of(kind, ns), key, value, {})
+
+    def _update_record(self, path, key, value, header):
+        """Set KEY to VALUE (None: forget it) in the items of the record at PATH, under the lock
+        (concurrent runs update the same record). A record whose HEADER fields differ is stale
+        and starts afresh; a record left without items is removed."""
+        lock = self._lock_run_dir()
         try:
-            record = _read_json(path) or {'items': {}}
+            record = _read_json(path)
+            if not record or any(record.get(k) != v for k, v in header.items()):
+                record = dict(header, items={})
             if value is None:
                 record['items'].pop(key, None)
             else:

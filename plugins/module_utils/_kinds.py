@@ -105,9 +105,6 @@ class KindResource(LinkResource):
         **OWNERSHIP_OPTIONS
     )
 
-    def key(self, want):
-        return link_key(want['namespace'], want['name'])
-
     def validate(self, want):
         check_ifname(want, 'name')
         check_namespace(want)

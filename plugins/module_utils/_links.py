@@ -87,8 +87,11 @@ class LinkCache:
             if ns not in self.shared:
                 self.shared[ns] = self.kernel.links(ns)
             self._links[ns] = self.shared[ns]
-            if removed:  # ... and the veth pairs with an end inside it
-                dead = set(self.kernel.netnsid(ns, other) for other in removed if self.kernel.exists(other))
+            if removed:  # ... and the veth pairs with an end inside it (nsids asked once per run)
+                dead = self.planned.setdefault('dead', {})
+                if ns not in dead:
+                    dead[ns] = set(self.kernel.netnsid(ns, other) for other in removed if self.kernel.exists(other))
+                dead = dead[ns]
                 gone = set(link['index'] for link in self._links[ns].values()
                            if link['kind'] == 'veth' and link['link_netnsid'] in dead - {None})
                 if gone:  # the runner waits for them after the namespaces step (see _lab.py)
@@ -237,6 +240,10 @@ def attr_ops(ns, ifname, link, up=None, mtu=None, mac=None, master=None, master_
 
 class LinkResource(Resource):
     """Resources made of links: shared apply steps."""
+
+    def key(self, want):
+        """A link is named by its namespace and KEY (NS/IFNAME, IFNAME on the host)."""
+        return link_key(want['namespace'], want[self.KEY])
 
     def link_cache(self, kernel):
         """The link cache of this run; in check mode it plans what earlier tasks would create."""

@@ -37,9 +37,6 @@ class VethResource(LinkResource):
         **OWNERSHIP_OPTIONS
     )
 
-    def key(self, want):
-        return link_key(want['namespace'], want['name'])
-
     def validate(self, want):
         check_ifname(want, 'name')
         check_ifname(want, 'peer')
