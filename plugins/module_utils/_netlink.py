@@ -13,6 +13,11 @@
 # returns at once; the socket stays bound to that namespace. One socket per namespace per
 # module run, no helper fork. Namespace entries themselves (creation, removal, records)
 # are _entries.py's.
+#
+# Two transports (issue 14): the reads and the frequent changes (links set, marked, deleted,
+# veth pairs, addresses) go through the lean socket of _rtnl.py, their requests encoded by
+# pyroute2's message classes; the rest (bridges and other kinds with their attributes,
+# routes, forwarding entries) through pyroute2's IPRoute, opened only when a run needs it.
 
 from __future__ import absolute_import, division, print_function
 
@@ -28,19 +33,21 @@ import time
 from ansible_collections.labnet.netns.plugins.module_utils._common import PROFILE, LabnetError
 from ansible_collections.labnet.netns.plugins.module_utils._entries import (
     _NEEDS_ROOT, NamespaceEntries, _setns, oserror_message)
+from ansible_collections.labnet.netns.plugins.module_utils import _rtnl
+from ansible_collections.labnet.netns.plugins.module_utils._rtnl import RtnlError
 
 PYROUTE2_IMPORT_ERROR = None
 _IMPORT_START = time.time()
 try:
     from pyroute2 import IPRoute, NetlinkError
+    from pyroute2.netlink.rtnl.ifaddrmsg import ifaddrmsg
+    from pyroute2.netlink.rtnl.ifinfmsg import ifinfmsg
 except ImportError as exc:  # pragma: no cover - exercised by the missing-library test
-    IPRoute = None
-    NetlinkError = None
+    IPRoute = NetlinkError = ifaddrmsg = ifinfmsg = None
     PYROUTE2_IMPORT_ERROR = exc
 PROFILE['pyroute2_import_seconds'] = time.time() - _IMPORT_START
 
 IFF_UP = 1
-IFF_LOOPBACK = 8
 ZERO_MAC = '00:00:00:00:00:00'
 
 # tun/tap (linux/if_tun.h): created and re-owned through /dev/net/tun, not netlink
@@ -56,16 +63,18 @@ class Kernel(NamespaceEntries):
         if PYROUTE2_IMPORT_ERROR is not None:
             raise LabnetError('pyroute2 is not importable on the target: %s' % PYROUTE2_IMPORT_ERROR)
         NamespaceEntries.__init__(self)
-        self._sockets = {}
+        self._sockets = {}  # pyroute2 IPRoute per namespace
+        self._lean = {}  # _rtnl.Socket per namespace
         self._masters = {}
 
     def close(self):
-        for sock in self._sockets.values():
+        for sock in list(self._sockets.values()) + list(self._lean.values()):
             try:
                 sock.close()
             except Exception:  # pylint: disable=broad-except
                 pass
         self._sockets = {}
+        self._lean = {}
         NamespaceEntries.close(self)
 
     def __enter__(self):
@@ -75,37 +84,54 @@ class Kernel(NamespaceEntries):
         self.close()
 
     def _forget(self, name):
-        sock = self._sockets.pop(name, None)
-        if sock is not None:
-            sock.close()
+        for sockets in (self._sockets, self._lean):
+            sock = sockets.pop(name, None)
+            if sock is not None:
+                sock.close()
         self._masters = dict((k, v) for k, v in self._masters.items() if k[0] != name)
         NamespaceEntries._forget(self, name)
 
     # -- netlink sockets -------------------------------------------------------
-    def ipr(self, name=None):
-        """The netlink socket bound inside namespace NAME (None = this process's own)."""
-        if name not in self._sockets:
+    def _socket(self, sockets, name, factory):
+        """SOCKETS[NAME]: a socket made by FACTORY inside namespace NAME (None = this process's own)."""
+        if name not in sockets:
             fd = self.ns_fd(name)
             try:
                 if name is not None:
                     _setns(fd)
                 try:
-                    self._sockets[name] = IPRoute()
+                    sockets[name] = factory()
                 finally:
                     if name is not None:
                         _setns(self._home_fd)
             except OSError as exc:
                 raise LabnetError('cannot enter network namespace %r: %s' % (name, oserror_message(exc)))
-        return self._sockets[name]
+        return sockets[name]
+
+    def ipr(self, name=None):
+        """pyroute2's netlink socket bound inside namespace NAME (None = this process's own)."""
+        return self._socket(self._sockets, name, IPRoute)
+
+    def lean(self, name=None):
+        """The lean netlink socket (_rtnl.py) bound inside namespace NAME."""
+        return self._socket(self._lean, name, _rtnl.Socket)
 
     def call(self, name, what, func, *args, **kwargs):
         """Run a pyroute2 call on namespace NAME's socket, turning errors into LabnetError."""
+        return self._request(self.ipr, name, what, func, *args, **kwargs)
+
+    def rcall(self, name, what, func, *args, **kwargs):
+        """The same on the lean socket."""
+        return self._request(self.lean, name, what, func, *args, **kwargs)
+
+    @staticmethod
+    def _request(sockets, name, what, func, *args, **kwargs):
         PROFILE['requests'] += 1
         start = time.time()
         try:
-            return func(self.ipr(name), *args, **kwargs)
-        except NetlinkError as exc:
-            code = exc.code
+            return func(sockets(name), *args, **kwargs)
+        except (NetlinkError, RtnlError) as exc:
+            code = exc.code if isinstance(exc, NetlinkError) else exc.errno
             raise LabnetError('%s%s: %s (%s)%s' % (
                 what, '' if name is None else ' in namespace %r' % name,
                 os.strerror(code) if isinstance(code, int) else code,
@@ -116,46 +142,34 @@ class Kernel(NamespaceEntries):
         finally:
             PROFILE['kernel_seconds'] += time.time() - start
 
+    def change(self, name, what, kind, msg_class, fields, nla, create=False):
+        """One request that changes something, encoded by pyroute2's MSG_CLASS (FIELDS of the
+        fixed header, NLA its attributes) and sent on the lean socket, acknowledged."""
+        msg = msg_class()
+        for key, value in fields.items():
+            msg[key] = value
+        msg['attrs'] = nla
+        msg.encode()
+        flags = _rtnl.NLM_F_ACK | (_rtnl.NLM_F_CREATE | _rtnl.NLM_F_EXCL if create else 0)
+        self.rcall(name, what, lambda sock: sock.request(kind, bytes(msg.data[16:]), flags))
+
     # -- links -----------------------------------------------------------------
     def links(self, name=None):
         """All links of namespace NAME as plain dicts, keyed by interface name."""
-        msgs = self.call(name, 'cannot list links', lambda ipr: ipr.get_links())
-        return dict((link['ifname'], link) for link in (_link_dict(m) for m in msgs))
+        return dict((link['ifname'], link) for link in self.rcall(name, 'cannot list links', lambda s: s.links()))
 
     def addresses(self, name=None):
         """All addresses of namespace NAME: list of dicts (index, address, prefixlen, family, scope)."""
-        msgs = self.call(name, 'cannot list addresses', lambda ipr: ipr.get_addr())
-        out = []
-        for msg in msgs:
-            addr = msg.get_attr('IFA_LOCAL') or msg.get_attr('IFA_ADDRESS')
-            out.append({'index': msg['index'], 'address': addr, 'prefixlen': msg['prefixlen'],
-                        'family': msg['family'], 'scope': msg['scope'],
-                        'flags': msg.get_attr('IFA_FLAGS') or msg['flags']})
-        return out
+        return self.rcall(name, 'cannot list addresses', lambda s: s.addresses())
 
     def routes(self, name=None):
         """IPv4 and IPv6 routes of the main table of namespace NAME, as plain dicts."""
-        out = []
-        for family in (2, 10):  # AF_INET, AF_INET6
-            msgs = self.call(name, 'cannot list routes', lambda ipr, f=family: ipr.get_routes(family=f, table=254))
-            for msg in msgs:
-                out.append({'family': family, 'dst': msg.get_attr('RTA_DST'), 'dst_len': msg['dst_len'],
-                            'gateway': msg.get_attr('RTA_GATEWAY'), 'oif': msg.get_attr('RTA_OIF'),
-                            'type': msg['type'], 'table': msg.get_attr('RTA_TABLE') or msg['table']})
-        return out
+        keys = ('family', 'dst', 'dst_len', 'gateway', 'oif', 'type', 'table')
+        return [dict((k, r[k]) for k in keys) for r in self.route_dump(name) if r['table'] == 254]
 
     def route_dump(self, name=None):
         """All IPv4 and IPv6 routes of namespace NAME, every table, as plain dicts."""
-        out = []
-        for family in (2, 10):  # AF_INET, AF_INET6
-            msgs = self.call(name, 'cannot list routes', lambda ipr, f=family: ipr.get_routes(family=f))
-            for msg in msgs:
-                out.append({'family': family, 'dst': msg.get_attr('RTA_DST'), 'dst_len': msg['dst_len'],
-                            'gateway': msg.get_attr('RTA_GATEWAY'), 'oif': msg.get_attr('RTA_OIF'),
-                            'metric': msg.get_attr('RTA_PRIORITY') or 0, 'proto': msg['proto'],
-                            'scope': msg['scope'], 'type': msg['type'],
-                            'table': msg.get_attr('RTA_TABLE') or msg['table']})
-        return out
+        return self.rcall(name, 'cannot list routes', lambda s: s.routes())
 
     def route(self, name, action, what, family, dst, dst_len, table, metric, gateway=None, device=None, proto=None):
         """Add, replace or delete (ACTION) one unicast route of namespace NAME. A route of the
@@ -209,19 +223,16 @@ class Kernel(NamespaceEntries):
     def netnsid(self, name, other):
         """The nsid that namespace NAME uses for namespace OTHER, or None."""
         fd = self.ns_fd(other)
-        res = self.call(name, 'cannot query nsid', lambda ipr: ipr.get_netnsid(fd=fd))
-        nsid = res.get('nsid') if isinstance(res, dict) else None
-        return None if nsid is None or nsid < 0 else nsid
+        return self.rcall(name, 'cannot query nsid', lambda s: s.nsid(fd))
 
     def link(self, name, ifname):
         """One link of namespace NAME by interface name (one request, no dump), or None."""
         try:
-            msgs = self.call(name, 'cannot look up %s' % ifname, lambda ipr: ipr.link('get', ifname=ifname))
+            return self.rcall(name, 'cannot look up %s' % ifname, lambda s: s.link(ifname))
         except LabnetError as exc:
             if exc.errno == errno.ENODEV:
                 return None
             raise
-        return _link_dict(msgs[0])
 
     def _index(self, name, ifname):
         link = self.link(name, ifname)
@@ -247,7 +258,21 @@ class Kernel(NamespaceEntries):
             attrs['net_ns_fd'] = self.ns_fd(attrs.pop('net_ns'))
         if 'master' in attrs:
             attrs['master'] = 0 if attrs['master'] is None else self._master_index(name, attrs['master'])
-        self.call(name, what, lambda ipr: ipr.link('set', index=index, **attrs))
+        if set(attrs) - set(_LEAN_LINK_ATTRS):  # attributes of a kind (bridge, vxlan...): pyroute2's request
+            self.call(name, what, lambda ipr: ipr.link('set', index=index, **attrs))
+            return
+        self._link_change(name, what, index, attrs)
+
+    def _link_change(self, name, what, index, attrs, create=False):
+        """RTM_NEWLINK for link INDEX (0 with CREATE) with ATTRS: state, and the attributes of
+        _LEAN_LINK_ATTRS; a 'linkinfo' entry is passed as it is."""
+        fields = {'index': index}
+        if 'state' in attrs:
+            fields.update(flags=IFF_UP if attrs['state'] == 'up' else 0, change=IFF_UP)
+        nla = [[_LEAN_LINK_ATTRS[key], value] for key, value in sorted(attrs.items()) if _LEAN_LINK_ATTRS.get(key)]
+        if 'linkinfo' in attrs:
+            nla.append(['IFLA_LINKINFO', attrs['linkinfo']])
+        self.change(name, what, _rtnl.RTM_NEWLINK, ifinfmsg, fields, nla, create=create)
 
     def link_del(self, name, ifname, what):
         self._masters.pop((name, ifname), None)
@@ -255,7 +280,7 @@ class Kernel(NamespaceEntries):
         if link is None:
             return  # deleted meanwhile (by a concurrent run, or with its veth peer): as asked
         try:
-            self.call(name, what, lambda ipr: ipr.link('del', index=link['index']))
+            self.change(name, what, _rtnl.RTM_DELLINK, ifinfmsg, {'index': link['index']}, [])
         except LabnetError as exc:
             if exc.errno != errno.ENODEV:
                 raise
@@ -265,18 +290,20 @@ class Kernel(NamespaceEntries):
         ends get MARK (announced first, so a run killed before marking is still recognised),
         and with UP are set up in the same request."""
         peer_spec = {'ifname': peer, 'net_ns_fd': self.ns_fd(peer_ns)}
-        spec = {'ifname': ifname, 'kind': 'veth'}
+        spec = {'ifname': ifname}
         if mtu is not None:
             spec['mtu'] = peer_spec['mtu'] = mtu
         if mac is not None:
             spec['address'] = mac
         if peer_mac is not None:
             peer_spec['address'] = peer_mac
-        spec['peer'] = peer_spec
+        peer_nla = [[_LEAN_LINK_ATTRS[key], value] for key, value in sorted(peer_spec.items())]
+        spec['linkinfo'] = {'attrs': [['IFLA_INFO_KIND', 'veth'], ['IFLA_INFO_DATA', {'attrs': [
+            ['VETH_INFO_PEER', {'attrs': peer_nla}]]}]]}
         ends = ((name, ifname), (peer_ns, peer))
         with self._announced(ends, mark):
             try:
-                self.call(name, what, lambda ipr: ipr.link('add', **spec))
+                self._link_change(name, what, 0, spec, create=True)
             except LabnetError as exc:
                 # the same pair, made meanwhile by a concurrent run of ours, is what was asked for
                 if exc.errno != errno.EEXIST or not self._is_pair(name, ifname, peer, peer_ns) \
@@ -418,7 +445,7 @@ class Kernel(NamespaceEntries):
         with UP, set it up in the same request."""
         index = self._index(name, ifname)
         attrs = {'state': 'up'} if up else {}
-        self.call(name, what, lambda ipr: ipr.link('set', index=index, ifalias=mark, **attrs))
+        self._link_change(name, what, index, dict(attrs, ifalias=mark))
         self.link_marked(name, ifname)
 
     def _ours_or_announced(self, name, ifname, mark):
@@ -445,7 +472,10 @@ class Kernel(NamespaceEntries):
     def addr(self, name, action, ifname, address, prefixlen, what):
         index = self._index(name, ifname)
         try:
-            self.call(name, what, lambda ipr: ipr.addr(action, index=index, address=address, prefixlen=prefixlen))
+            family = _rtnl.AF_INET6 if ':' in address else _rtnl.AF_INET
+            nla = [['IFA_ADDRESS', address]] + ([['IFA_LOCAL', address]] if family == _rtnl.AF_INET else [])
+            self.change(name, what, _rtnl.RTM_NEWADDR if action == 'add' else _rtnl.RTM_DELADDR, ifaddrmsg,
+                        {'family': family, 'prefixlen': prefixlen, 'index': index}, nla, create=action == 'add')
         except LabnetError as exc:
             # added (or removed) meanwhile by a concurrent run: the address is as asked
             if not ((action == 'add' and exc.errno == errno.EEXIST) or
@@ -453,58 +483,6 @@ class Kernel(NamespaceEntries):
                 raise
 
 
-def _ipv6_disabled(msg):
-    """True when the link's IPv6 configuration says disable_ipv6 (the kernel then refuses IPv6 addresses)."""
-    spec = msg.get_attr('IFLA_AF_SPEC')
-    inet6 = spec.get_attr('AF_INET6') if spec is not None else None
-    conf = inet6.get_attr('IFLA_INET6_CONF') if inet6 is not None else None
-    return bool(conf is not None and conf.get('disable_ipv6'))
-
-
-def _link_dict(msg):
-    info = msg.get_attr('IFLA_LINKINFO')
-    kind = info.get_attr('IFLA_INFO_KIND') if info is not None else None
-    link = {
-        'index': msg['index'],
-        'ifname': msg.get_attr('IFLA_IFNAME'),
-        'kind': kind,
-        'up': bool(msg['flags'] & IFF_UP),
-        'mtu': msg.get_attr('IFLA_MTU'),
-        'mac': msg.get_attr('IFLA_ADDRESS'),
-        'master': msg.get_attr('IFLA_MASTER') or None,
-        'link': msg.get_attr('IFLA_LINK'),
-        'link_netnsid': msg.get_attr('IFLA_LINK_NETNSID'),
-        'alias': msg.get_attr('IFLA_IFALIAS'),
-        'type': msg['ifi_type'],  # ARPHRD_*: 1 for Ethernet
-        'loopback': bool(msg['flags'] & IFF_LOOPBACK),
-        'ipv6_disabled': _ipv6_disabled(msg),
-    }
-    if kind == 'bridge' and info is not None:
-        data = info.get_attr('IFLA_INFO_DATA')
-        if data is not None:
-            link['stp'] = bool(data.get_attr('IFLA_BR_STP_STATE'))
-            link['forward_delay'] = data.get_attr('IFLA_BR_FORWARD_DELAY')
-    data = info.get_attr('IFLA_INFO_DATA') if info is not None else None
-    if data is not None and kind in _KIND_DATA:
-        for key, attr in _KIND_DATA[kind]:
-            link[key] = data.get_attr(attr)
-        if kind == 'tun':
-            link['tun_type'] = {1: 'tun', 2: 'tap'}.get(link['tun_type'], link['tun_type'])
-    if kind == 'vxlan' and data is not None:
-        link['vni'] = data.get_attr('IFLA_VXLAN_ID')
-        link['local'] = data.get_attr('IFLA_VXLAN_LOCAL') or data.get_attr('IFLA_VXLAN_LOCAL6')
-        link['underlay_index'] = data.get_attr('IFLA_VXLAN_LINK') or None
-        link['port'] = data.get_attr('IFLA_VXLAN_PORT')
-        link['learning'] = bool(data.get_attr('IFLA_VXLAN_LEARNING'))
-    return link
-
-
-# what _link_dict reads of each kind's IFLA_INFO_DATA (modes as the kernel's numbers)
-_KIND_DATA = {
-    'macvlan': (('mode', 'IFLA_MACVLAN_MODE'),),
-    'ipvlan': (('mode', 'IFLA_IPVLAN_MODE'),),
-    'tun': (('tun_type', 'IFLA_TUN_TYPE'), ('user', 'IFLA_TUN_OWNER'), ('group', 'IFLA_TUN_GROUP'),
-            ('multi_queue', 'IFLA_TUN_MULTI_QUEUE'), ('pi', 'IFLA_TUN_PI'), ('vnet_hdr', 'IFLA_TUN_VNET_HDR'),
-            ('persist', 'IFLA_TUN_PERSIST')),
-    'ipip': (('local', 'IFLA_IPIP_LOCAL'), ('remote', 'IFLA_IPIP_REMOTE'), ('ttl', 'IFLA_IPIP_TTL')),
-}
+# link attributes set through the lean socket: option -> pyroute2's attribute name
+_LEAN_LINK_ATTRS = {'ifname': 'IFLA_IFNAME', 'ifalias': 'IFLA_IFALIAS', 'master': 'IFLA_MASTER', 'mtu': 'IFLA_MTU',
+                    'address': 'IFLA_ADDRESS', 'net_ns_fd': 'IFLA_NET_NS_FD', 'state': None}

@@ -18,7 +18,7 @@ from conftest import assert_failed, assert_ok, four_runs, four_runs_after_drift
 def ping(sandbox, ns, address, tries=1):
     """One echo request (or up to TRIES, for a path that must work: neighbour discovery across
     three hops may lose its first solicitation on a loaded machine and wait a second per hop)."""
-    return any(sandbox.ok('ip netns exec %s ping -c1 -W2 %s' % (ns, address)) for _ in range(tries))
+    return any(sandbox.ok('ip netns exec %s ping -c1 -W2 %s' % (ns, address)) for dummy in range(tries))
 
 
 def routes(sandbox, ns, family='-4', table='main'):
