@@ -1,0 +1,161 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, labnet.netns developers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The lean netlink transport (_rtnl.py) read against independent witnesses, inside a sandbox:
+`ip -j -d link`, `ip -j addr`, `ip -j route` (iproute2's own parsing) and pyroute2's decoding,
+for every kind of link the collection reads; its refusals carry the kernel's errno."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import grp
+import json
+import os
+import pwd
+
+from conftest import COLLECTIONS, TARGET_PYTHON
+
+READER = r'''
+import json, os, sys
+from ansible_collections.labnet.netns.plugins.module_utils import _rtnl
+from pyroute2 import IPRoute
+out = {}
+sock = _rtnl.Socket()
+out['links'] = sock.links()
+out['addresses'] = sock.addresses()
+out['routes'] = sock.routes()
+out['one'] = sock.link(sys.argv[1])
+try:
+    sock.link('nothing-here')
+except _rtnl.RtnlError as exc:
+    out['missing'] = exc.errno
+fd = os.open('/run/netns/a', os.O_RDONLY)
+out['nsid_a'] = sock.nsid(fd)
+own = os.open('/proc/self/ns/net', os.O_RDONLY)
+out['nsid_self'] = sock.nsid(own)
+ipr = IPRoute()
+out['pyroute2'] = {}
+for msg in ipr.get_links():
+    spec = msg.get_attr('IFLA_AF_SPEC')
+    inet6 = spec.get_attr('AF_INET6') if spec is not None else None
+    conf = inet6.get_attr('IFLA_INET6_CONF') if inet6 is not None else None
+    out['pyroute2'][msg.get_attr('IFLA_IFNAME')] = {
+        'ipv6_disabled': bool(conf is not None and conf.get('disable_ipv6')),
+        'alias': msg.get_attr('IFLA_IFALIAS'), 'mac': msg.get_attr('IFLA_ADDRESS'),
+        'link_netnsid': msg.get_attr('IFLA_LINK_NETNSID'), 'mtu': msg.get_attr('IFLA_MTU')}
+print(json.dumps(out))
+'''
+
+ALIAS = 'àlias ünïcode:bridge_topology/br0'
+
+
+def read(sandbox, one='v0'):
+    path = os.path.join(sandbox.tmp, 'reader.py')
+    with open(path, 'w') as handle:
+        handle.write(READER)
+    return json.loads(sandbox.sh('PYTHONPATH=%s %s %s %s' % (COLLECTIONS, TARGET_PYTHON, path, one)))
+
+
+def lab(sandbox):
+    sandbox.sh(
+        'ip netns add a && ip link add u0 type veth peer name u1 && ip addr add 10.9.0.1/24 dev u0 && '
+        'ip -6 addr add 2001:db8:9::1/64 dev u0 nodad && ip link set u0 up && ip link set u1 up && '
+        'ip link add v0 mtu 1400 address 02:00:00:00:00:01 type veth peer name v1 netns a && '
+        "ip link set v0 alias '%s' && " % ALIAS +
+        'ip link add br0 type bridge stp_state 1 forward_delay 500 && ip link set v0 master br0 && ip link set v0 up && '
+        'ip link add vx0 type vxlan id 42 local 10.9.0.1 dstport 4790 nolearning dev u0 && '
+        'ip link add vx6 type vxlan id 43 local 2001:db8:9::1 dstport 4789 && '
+        'ip link add mv0 link u0 type macvlan mode bridge && '
+        'ip tuntap add tp0 mode tap user 0 group 0 multi_queue && ip tuntap add tn0 mode tun && '
+        'sysctl -qw net.ipv6.conf.u1.disable_ipv6=1 && '
+        'ip link set br0 up && ip addr add 10.7.0.1/24 dev br0 && ip addr add 10.7.0.2/24 dev br0 && '
+        'ip route add 192.0.2.0/24 via 10.9.0.2 metric 7 && ip route add 198.51.100.0/24 dev br0 table 100 && '
+        'ip -6 route add 2001:db8:7::/64 via 2001:db8:9::2 dev u0')
+
+
+def test_links_as_ip_reads_them(sandbox):
+    lab(sandbox)
+    got = read(sandbox)
+    ours = dict((link['ifname'], link) for link in got['links'])
+    ip = dict((link['ifname'], link) for link in json.loads(sandbox.sh('ip -j -d link show')))
+    assert sorted(ours) == sorted(ip) == sorted(['lo', 'u0', 'u1', 'v0', 'br0', 'vx0', 'vx6', 'mv0', 'tp0', 'tn0'])
+    names = dict((link['ifindex'], name) for name, link in ip.items())
+    for name, link in ours.items():
+        witness = ip[name]
+        info = witness.get('linkinfo', {})
+        data = info.get('info_data', {})
+        assert link['index'] == witness['ifindex'], name
+        assert link['mtu'] == witness['mtu'], name
+        assert link['up'] == ('UP' in witness['flags']), name
+        assert link['loopback'] == ('LOOPBACK' in witness['flags']), name
+        assert link['kind'] == info.get('info_kind'), name
+        assert link['mac'] == witness.get('address'), name
+        assert link['alias'] == witness.get('ifalias'), name
+        assert names.get(link['master']) == witness.get('master'), name
+        assert link['link_netnsid'] == witness.get('link_netnsid'), name
+        if 'link_index' in witness:  # the peer is in another namespace: ip shows its index
+            assert link['link'] == witness['link_index'], name
+        elif witness.get('link'):
+            assert names[link['link']] == witness['link'], name
+        if link['kind'] == 'bridge':
+            assert (link['stp'], link['forward_delay']) == (bool(data['stp_state']), data['forward_delay'])
+        if link['kind'] == 'vxlan':
+            assert (link['vni'], link['local'], link['port'], link['learning']) == (
+                data['id'], data.get('local') or data.get('local6'), data['port'], data['learning']), name
+            assert names.get(link['underlay_index']) == data.get('link'), name
+        if link['kind'] == 'macvlan':
+            assert {4: 'bridge'}[link['mode']] == data['mode']
+        if link['kind'] == 'tun':
+            assert (link['tun_type'], bool(link['pi']), bool(link['vnet_hdr']), bool(link['multi_queue']),
+                    bool(link['persist'])) == (data['type'], data['pi'], data['vnet_hdr'], data['multi_queue'],
+                                               data['persist']), name
+            user = pwd.getpwuid(link['user']).pw_name if link.get('user') is not None else None
+            group = grp.getgrgid(link['group']).gr_name if link.get('group') is not None else None
+            assert (user, group) == (data.get('user'), data.get('group')), name
+    assert ours['v0']['alias'] == ALIAS and ours['v0']['mtu'] == 1400 and ours['v0']['link_netnsid'] is not None
+    assert ours['vx0']['learning'] is False and ours['vx6']['local'] == '2001:db8:9::1'
+    assert ours['tp0']['tun_type'] == 'tap' and ours['tn0']['tun_type'] == 'tun' and ours['tp0']['user'] == 0
+    # what ip -d does not show, against pyroute2's decoding of the same kernel messages
+    for name, link in ours.items():
+        decoded = got['pyroute2'][name]
+        assert link['ipv6_disabled'] == decoded['ipv6_disabled'], name
+        assert (link['alias'], link['mac'], link['link_netnsid'], link['mtu']) == (
+            decoded['alias'], decoded['mac'], decoded['link_netnsid'], decoded['mtu']), name
+    assert ours['u1']['ipv6_disabled'] and not ours['u0']['ipv6_disabled']
+    # one link by name, and the kernel's refusal for a name that is not there
+    assert got['one'] == ours['v0']
+    assert got['missing'] == 19  # ENODEV
+    # the nsid of namespace a (the veth's peer) is the one v0 carries; this namespace has none of its own
+    assert got['nsid_a'] == ours['v0']['link_netnsid'] and got['nsid_self'] is None
+
+
+def test_addresses_and_routes_as_ip_reads_them(sandbox):
+    lab(sandbox)
+    got = read(sandbox)
+    names = dict((link['index'], link['ifname']) for link in got['links'])
+    ours = sorted((names[a['index']], a['address'], a['prefixlen'], a['family']) for a in got['addresses'])
+    witness = sorted((link['ifname'], a['local'], a['prefixlen'], {'inet': 2, 'inet6': 10}[a['family']])
+                     for link in json.loads(sandbox.sh('ip -j addr show')) for a in link['addr_info'])
+    assert ours == witness
+    assert ('br0', '10.7.0.2', 24, 2) in ours and ('u0', '2001:db8:9::1', 64, 10) in ours
+    scopes = dict(((names[a['index']], a['address']), a['scope']) for a in got['addresses'])
+    assert scopes[('lo', '127.0.0.1')] == 254 and scopes[('br0', '10.7.0.1')] == 0
+    # routes: every table, both families, as ip -j route show table all lists them
+    ours = sorted((r['family'], r['dst'], r['dst_len'], r['gateway'], names.get(r['oif']), r['metric'], r['table'])
+                  for r in got['routes'] if r['type'] == 1)  # unicast
+    tables = {'main': 254, 'local': 255}
+    witness = []
+    for family, number in (('-4', 2), ('-6', 10)):
+        for r in json.loads(sandbox.sh('ip -j %s route show table all' % family)):
+            if r.get('type', 'unicast') != 'unicast':
+                continue
+            dst, plen = (r['dst'].split('/') + [None])[:2] if r['dst'] != 'default' else (None, 0)
+            plen = int(plen) if plen is not None else (32 if number == 2 else 128)
+            table = r.get('table', 'main')
+            witness.append((number, dst, plen, r.get('gateway'), r.get('dev'), r.get('metric', 0),
+                            tables.get(table) or int(table)))
+    assert ours == sorted(witness)
+    assert (2, '192.0.2.0', 24, '10.9.0.2', 'u0', 7, 254) in ours and (2, '198.51.100.0', 24, None, 'br0', 0, 100) in ours
+    assert (10, '2001:db8:7::', 64, '2001:db8:9::2', 'u0', 1024, 254) in ours
+    assert [r['family'] for r in got['routes']] == sorted(r['family'] for r in got['routes'])
