@@ -234,6 +234,16 @@ class Kernel(NamespaceEntries):
                 return None
             raise
 
+    def has_index(self, name, index):
+        """Whether namespace NAME has a link of INDEX (one request, no dump)."""
+        try:
+            self.rcall(name, 'cannot look up link %d' % index, lambda s: s.link(index=index))
+        except LabnetError as exc:
+            if exc.errno == errno.ENODEV:
+                return False
+            raise
+        return True
+
     def _index(self, name, ifname):
         link = self.link(name, ifname)
         if link is None:

@@ -265,9 +265,11 @@ class Socket:
     def links(self):
         return [parse_link(m) for m in self.request(RTM_GETLINK, _IFINFO.pack(AF_UNSPEC, 0, 0, 0, 0), NLM_F_DUMP)]
 
-    def link(self, ifname):
-        """Link IFNAME (RtnlError ENODEV when there is none)."""
-        body = _IFINFO.pack(AF_UNSPEC, 0, 0, 0, 0) + attr(IFLA_IFNAME, ifname.encode('utf-8') + b'\0')
+    def link(self, ifname=None, index=0):
+        """Link IFNAME, or the link of INDEX (RtnlError ENODEV when there is none)."""
+        body = _IFINFO.pack(AF_UNSPEC, 0, index, 0, 0)
+        if ifname is not None:
+            body += attr(IFLA_IFNAME, ifname.encode('utf-8') + b'\0')
         return parse_link(self.request(RTM_GETLINK, body, 0)[0])
 
     def addresses(self):

@@ -26,6 +26,7 @@ out['links'] = sock.links()
 out['addresses'] = sock.addresses()
 out['routes'] = sock.routes()
 out['one'] = sock.link(sys.argv[1])
+out['by_index'] = sock.link(index=out['one']['index'])
 try:
     sock.link('nothing-here')
 except _rtnl.RtnlError as exc:
@@ -124,7 +125,7 @@ def test_links_as_ip_reads_them(sandbox):
             decoded['alias'], decoded['mac'], decoded['link_netnsid'], decoded['mtu']), name
     assert ours['u1']['ipv6_disabled'] and not ours['u0']['ipv6_disabled']
     # one link by name, and the kernel's refusal for a name that is not there
-    assert got['one'] == ours['v0']
+    assert got['one'] == got['by_index'] == ours['v0']
     assert got['missing'] == 19  # ENODEV
     # the nsid of namespace a (the veth's peer) is the one v0 carries; this namespace has none of its own
     assert got['nsid_a'] == ours['v0']['link_netnsid'] and got['nsid_self'] is None
