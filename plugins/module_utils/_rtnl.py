@@ -274,9 +274,10 @@ class Socket:
         return [parse_address(m) for m in self.request(RTM_GETADDR, _IFADDR.pack(AF_UNSPEC, 0, 0, 0, 0), NLM_F_DUMP)]
 
     def routes(self):
-        """IPv4 and IPv6 routes of every table (one dump for both families)."""
-        out = [parse_route(m) for m in self.request(RTM_GETROUTE, _RTMSG.pack(AF_UNSPEC, 0, 0, 0, 0, 0, 0, 0, 0), NLM_F_DUMP)]
-        return [r for r in out if r['family'] == AF_INET] + [r for r in out if r['family'] == AF_INET6]
+        """IPv4 and IPv6 routes of every table (one dump for both families; the dump also holds
+        those of other families, e.g. a multicast router's entries (RTNL_FAMILY_IPMR): left out)."""
+        out = self.request(RTM_GETROUTE, _RTMSG.pack(AF_UNSPEC, 0, 0, 0, 0, 0, 0, 0, 0), NLM_F_DUMP)
+        return [parse_route(m) for family in (AF_INET, AF_INET6) for m in out if _u8(m[:1]) == family]
 
     def nsid(self, fd):
         """The nsid this namespace uses for the namespace open at FD, or None."""
