@@ -82,14 +82,12 @@ def _u8(raw):
 
 
 def _text(raw):
-    """A NUL-terminated string, as pyroute2 decodes it (UTF-8, else the bytes)."""
+    """A NUL-terminated string as text: UTF-8, bytes that are not escaped (surrogateescape), so a
+    name in another encoding (Linux takes any bytes) is text too and can be looked up again.
+    pyroute2 gave such a name as bytes, and every run that read it failed."""
     if raw is None:
         return None
-    raw = raw.split(b'\0', 1)[0]
-    try:
-        return raw.decode('utf-8')
-    except UnicodeDecodeError:
-        return raw
+    return raw.split(b'\0', 1)[0].decode('utf-8', 'surrogateescape')
 
 
 def _mac(raw):
@@ -267,7 +265,7 @@ class Socket:
 
     def link(self, ifname):
         """Link IFNAME (RtnlError ENODEV when there is none)."""
-        body = _IFINFO.pack(AF_UNSPEC, 0, 0, 0, 0) + attr(IFLA_IFNAME, ifname.encode('utf-8') + b'\0')
+        body = _IFINFO.pack(AF_UNSPEC, 0, 0, 0, 0) + attr(IFLA_IFNAME, ifname.encode('utf-8', 'surrogateescape') + b'\0')
         return parse_link(self.request(RTM_GETLINK, body, 0)[0])
 
     def addresses(self):

@@ -193,3 +193,24 @@ def test_routes_of_a_multicast_router_are_left_out(sandbox):
     assert 128 in got['families']  # the kernel did list the multicast entry
     assert set(r['family'] for r in got['routes'] + got['dump'] + got['main']) == set([2, 10])
     assert [r for r in got['main'] if r['dst'] == '192.0.2.0'][0]['gateway'] == '10.9.0.2'
+
+
+def test_a_link_whose_name_is_not_utf8_breaks_no_run(sandbox):
+    """Linux takes any bytes in an interface name (not '/', ':', white space): a user's link named
+    in Latin-1 is read as text (undecodable bytes escaped, so it can be looked up again), and runs
+    that only see it, in the same namespace, work."""
+    sandbox.sh("ip link add name \"$(printf 'x\\377')\" type veth peer name xp0 && ip netns add n1 && "
+               "ip link add name \"$(printf 'y\\351')\" netns n1 type veth peer name yp0 netns n1")
+    res = sandbox.module('veth', name='a0', peer='a1')
+    assert not res.get('failed'), res.get('msg')
+    res = sandbox.module('lab', namespaces=[dict(name='n2')], veths=[dict(name='b0', peer='b1', peer_namespace='n1')])
+    assert not res.get('failed'), res.get('msg')
+    res = sandbox.module('netns_info', names=['n1'])
+    assert not res.get('failed'), res.get('msg')
+    path = os.path.join(sandbox.tmp, 'names.py')
+    with open(path, 'w') as handle:
+        handle.write('from ansible_collections.labnet.netns.plugins.module_utils import _rtnl\n'
+                     'sock = _rtnl.Socket()\nnames = [link["ifname"] for link in sock.links()]\n'
+                     'odd = [n for n in names if n.startswith("x") and n != "xp0"]\n'
+                     'print(all(isinstance(n, str) for n in names), len(odd), sock.link(odd[0])["ifname"] == odd[0])\n')
+    assert sandbox.sh('PYTHONPATH=%s %s %s' % (COLLECTIONS, TARGET_PYTHON, path)).split() == ['True', '1', 'True']

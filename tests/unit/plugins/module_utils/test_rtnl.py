@@ -124,3 +124,10 @@ def test_a_dump_that_ends_in_an_error():
     with pytest.raises(_rtnl.RtnlError) as caught:
         sock.addresses()
     assert caught.value.errno == errno.EINTR
+
+
+def test_text_is_always_text_and_round_trips_bytes_that_are_not_utf8():
+    assert _rtnl._text(b'v0\0') == 'v0' and _rtnl._text('àl'.encode('utf-8') + b'\0') == 'àl'
+    odd = _rtnl._text(b'x\xff\0')
+    assert odd == 'x\udcff' and odd.encode('utf-8', 'surrogateescape') == b'x\xff'
+    assert _rtnl._text(None) is None
