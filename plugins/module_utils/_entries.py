@@ -184,7 +184,7 @@ def _record_path(identity):
 
 
 def _hex(text):
-    return binascii.hexlify(text.encode('utf-8')).decode('ascii')
+    return binascii.hexlify(text.encode('utf-8', 'surrogateescape')).decode('ascii')
 
 
 class NamespaceEntries:

@@ -82,14 +82,12 @@ def _u8(raw):
 
 
 def _text(raw):
-    """A NUL-terminated string, as pyroute2 decodes it (UTF-8, else the bytes)."""
+    """A NUL-terminated string as text: UTF-8, bytes that are not escaped (surrogateescape), so a
+    name in another encoding (Linux takes any bytes) is text too and can be looked up again.
+    pyroute2 gave such a name as bytes, and every run that read it failed."""
     if raw is None:
         return None
-    raw = raw.split(b'\0', 1)[0]
-    try:
-        return raw.decode('utf-8')
-    except UnicodeDecodeError:
-        return raw
+    return raw.split(b'\0', 1)[0].decode('utf-8', 'surrogateescape')
 
 
 def _mac(raw):
@@ -237,7 +235,9 @@ class Socket:
         self.sock.send(_HDR.pack(_HDR.size + len(body), kind, flags | NLM_F_REQUEST, seq, 0) + body)
         replies, interrupted = [], False
         while True:
-            data = self.sock.recv(RECV_SIZE)
+            data, dummy, recv_flags, dummy = self.sock.recvmsg(RECV_SIZE)
+            if recv_flags & socket.MSG_TRUNC:  # never seen: the kernel sizes a dump's datagrams by RECV_SIZE
+                raise RtnlError(errno.EMSGSIZE, 'netlink answer larger than %d bytes' % RECV_SIZE)
             offset = 0
             while offset + _HDR.size <= len(data):
                 length, msg_type, msg_flags, msg_seq, dummy = _HDR.unpack_from(data, offset)
@@ -269,16 +269,19 @@ class Socket:
         """Link IFNAME, or the link of INDEX (RtnlError ENODEV when there is none)."""
         body = _IFINFO.pack(AF_UNSPEC, 0, index, 0, 0)
         if ifname is not None:
-            body += attr(IFLA_IFNAME, ifname.encode('utf-8') + b'\0')
+            body += attr(IFLA_IFNAME, ifname.encode('utf-8', 'surrogateescape') + b'\0')
         return parse_link(self.request(RTM_GETLINK, body, 0)[0])
 
     def addresses(self):
-        return [parse_address(m) for m in self.request(RTM_GETADDR, _IFADDR.pack(AF_UNSPEC, 0, 0, 0, 0), NLM_F_DUMP)]
+        """IPv4 and IPv6 addresses (a dump of every family: others, e.g. phonet's, are left out)."""
+        out = self.request(RTM_GETADDR, _IFADDR.pack(AF_UNSPEC, 0, 0, 0, 0), NLM_F_DUMP)
+        return [parse_address(m) for m in out if _u8(m[:1]) in (AF_INET, AF_INET6)]
 
     def routes(self):
-        """IPv4 and IPv6 routes of every table (one dump for both families)."""
-        out = [parse_route(m) for m in self.request(RTM_GETROUTE, _RTMSG.pack(AF_UNSPEC, 0, 0, 0, 0, 0, 0, 0, 0), NLM_F_DUMP)]
-        return [r for r in out if r['family'] == AF_INET] + [r for r in out if r['family'] == AF_INET6]
+        """IPv4 and IPv6 routes of every table (one dump for both families; the dump also holds
+        those of other families, e.g. a multicast router's entries (RTNL_FAMILY_IPMR): left out)."""
+        out = self.request(RTM_GETROUTE, _RTMSG.pack(AF_UNSPEC, 0, 0, 0, 0, 0, 0, 0, 0), NLM_F_DUMP)
+        return [parse_route(m) for family in (AF_INET, AF_INET6) for m in out if _u8(m[:1]) == family]
 
     def nsid(self, fd):
         """The nsid this namespace uses for the namespace open at FD, or None."""

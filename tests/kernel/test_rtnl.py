@@ -160,3 +160,58 @@ def test_addresses_and_routes_as_ip_reads_them(sandbox):
     assert (2, '192.0.2.0', 24, '10.9.0.2', 'u0', 7, 254) in ours and (2, '198.51.100.0', 24, None, 'br0', 0, 100) in ours
     assert (10, '2001:db8:7::', 64, '2001:db8:9::2', 'u0', 1024, 254) in ours
     assert [r['family'] for r in got['routes']] == sorted(r['family'] for r in got['routes'])
+
+
+MROUTER = r'''
+import json, socket, struct
+from ansible_collections.labnet.netns.plugins.module_utils import _rtnl
+from ansible_collections.labnet.netns.plugins.module_utils._netlink import Kernel
+# a multicast router (what smcroute or pimd do): its (S,G) entries are routes of family
+# RTNL_FAMILY_IPMR (128), in the AF_UNSPEC dump too, while its socket is open
+mrouter = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_IGMP)
+mrouter.setsockopt(socket.IPPROTO_IP, 200, 1)  # MRT_INIT
+for vifi, dev in ((0, 'u0'), (1, 'u1')):  # MRT_ADD_VIF, VIFF_USE_IFINDEX
+    mrouter.setsockopt(socket.IPPROTO_IP, 202, struct.pack('=HBBIi4x', vifi, 8, 1, 0, socket.if_nametoindex(dev)))
+mrouter.setsockopt(socket.IPPROTO_IP, 204, struct.pack(  # MRT_ADD_MFC: 10.9.0.2 -> 239.1.1.1 from u0 to u1
+    '=4s4sH32s2xIIIi', socket.inet_aton('10.9.0.2'), socket.inet_aton('239.1.1.1'), 0, bytes([0, 1] + [0] * 30), 0, 0, 0, 0))
+sock = _rtnl.Socket()
+raw = sock.request(_rtnl.RTM_GETROUTE, _rtnl._RTMSG.pack(_rtnl.AF_UNSPEC, 0, 0, 0, 0, 0, 0, 0, 0), _rtnl.NLM_F_DUMP)
+kernel = Kernel()
+print(json.dumps({'families': sorted(set(bytearray(m)[0] for m in raw)), 'routes': sock.routes(),
+                  'main': kernel.routes(), 'dump': kernel.route_dump()}))
+'''
+
+
+def test_routes_of_a_multicast_router_are_left_out(sandbox):
+    """The AF_UNSPEC route dump also holds the multicast routing entries (family 128) of a
+    namespace that runs a multicast router: they are not unicast routes of ours, and not read."""
+    sandbox.sh('ip link add u0 type veth peer name u1 && ip link set u0 up && ip link set u1 up && '
+               'ip addr add 10.9.0.1/24 dev u0 && ip route add 192.0.2.0/24 via 10.9.0.2')
+    path = os.path.join(sandbox.tmp, 'mrouter.py')
+    with open(path, 'w') as handle:
+        handle.write(MROUTER)
+    got = json.loads(sandbox.sh('PYTHONPATH=%s %s %s' % (COLLECTIONS, TARGET_PYTHON, path)))
+    assert 128 in got['families']  # the kernel did list the multicast entry
+    assert set(r['family'] for r in got['routes'] + got['dump'] + got['main']) == set([2, 10])
+    assert [r for r in got['main'] if r['dst'] == '192.0.2.0'][0]['gateway'] == '10.9.0.2'
+
+
+def test_a_link_whose_name_is_not_utf8_breaks_no_run(sandbox):
+    """Linux takes any bytes in an interface name (not '/', ':', white space): a user's link named
+    in Latin-1 is read as text (undecodable bytes escaped, so it can be looked up again), and runs
+    that only see it, in the same namespace, work."""
+    sandbox.sh("ip link add name \"$(printf 'x\\377')\" type veth peer name xp0 && ip netns add n1 && "
+               "ip link add name \"$(printf 'y\\351')\" netns n1 type veth peer name yp0 netns n1")
+    res = sandbox.module('veth', name='a0', peer='a1')
+    assert not res.get('failed'), res.get('msg')
+    res = sandbox.module('lab', namespaces=[dict(name='n2')], veths=[dict(name='b0', peer='b1', peer_namespace='n1')])
+    assert not res.get('failed'), res.get('msg')
+    res = sandbox.module('netns_info', names=['n1'])
+    assert not res.get('failed'), res.get('msg')
+    path = os.path.join(sandbox.tmp, 'names.py')
+    with open(path, 'w') as handle:
+        handle.write('from ansible_collections.labnet.netns.plugins.module_utils import _rtnl\n'
+                     'sock = _rtnl.Socket()\nnames = [link["ifname"] for link in sock.links()]\n'
+                     'odd = [n for n in names if n.startswith("x") and n != "xp0"]\n'
+                     'print(all(isinstance(n, str) for n in names), len(odd), sock.link(odd[0])["ifname"] == odd[0])\n')
+    assert sandbox.sh('PYTHONPATH=%s %s %s' % (COLLECTIONS, TARGET_PYTHON, path)).split() == ['True', '1', 'True']

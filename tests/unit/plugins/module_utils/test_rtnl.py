@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import errno
+import socket
 import struct
 
 import pytest
@@ -77,8 +78,9 @@ class Scripted:
     def send(self, data):
         self.sent.append(data)
 
-    def recv(self, size):
-        return self.datagrams.pop(0)
+    def recvmsg(self, size):
+        data = self.datagrams.pop(0)
+        return data[:size], [], socket.MSG_TRUNC if len(data) > size else 0, None
 
 
 def message(kind, seq, body=b'', flags=0):
@@ -124,3 +126,25 @@ def test_a_dump_that_ends_in_an_error():
     with pytest.raises(_rtnl.RtnlError) as caught:
         sock.addresses()
     assert caught.value.errno == errno.EINTR
+
+
+def test_text_is_always_text_and_round_trips_bytes_that_are_not_utf8():
+    assert _rtnl._text(b'v0\0') == 'v0' and _rtnl._text('àl'.encode('utf-8') + b'\0') == 'àl'
+    odd = _rtnl._text(b'x\xff\0')
+    assert odd == 'x\udcff' and odd.encode('utf-8', 'surrogateescape') == b'x\xff'
+    assert _rtnl._text(None) is None
+
+
+def test_a_datagram_larger_than_the_buffer_is_refused_not_cut():
+    big = message(16, 1, link_body(1, 'x' * 15) + b'\0' * _rtnl.RECV_SIZE, 2)
+    sock = lean([big])
+    with pytest.raises(_rtnl.RtnlError) as caught:
+        sock.links()
+    assert caught.value.errno == errno.EMSGSIZE
+
+
+def test_addresses_of_other_families_are_left_out():
+    v4 = encoded(ifaddrmsg, {'family': 2, 'prefixlen': 24, 'index': 3}, [['IFA_LOCAL', '10.0.1.1']])
+    phonet = struct.pack('=BBBBi', 35, 0, 0, 0, 3) + _rtnl.attr(2, b'\x40')
+    sock = lean([message(20, 1, v4, 2) + message(20, 1, phonet, 2) + message(3, 1, b'\0\0\0\0', 2)])
+    assert [a['address'] for a in sock.addresses()] == ['10.0.1.1']
