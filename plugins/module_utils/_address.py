@@ -113,6 +113,9 @@ class AddressResource(LinkResource):
             kernel.record_addition(ns, kernel.link(ns, ifname)['index'], ifname, str(address), record or None)
 
 
+LOOPBACK_ADDRESSES = (ipaddress.ip_interface(u'127.0.0.1/8'), ipaddress.ip_interface(u'::1/128'))
+
+
 def _managed(addr):
     """Addresses exclusive=true may remove: all but IPv6 link-local."""
     return not (addr.version == 6 and addr.ip.is_link_local)
@@ -217,10 +220,19 @@ def plan_address(want, have):
             back.append(addr)
             ops.append(_addr_op(ns, ifname, 'add', addr, ' again (%s)' % why))
     ops += [_addr_op(ns, ifname, 'add', a, record=added) for a in adds]
+    came = []
     if up_after and not link['up']:
         ops += attr_ops(ns, ifname, link, up=True)
+        if link.get('loopback'):  # the kernel gives a loopback device coming up 127.0.0.1/8 and ::1/128
+            came = [a for a in LOOPBACK_ADDRESSES if a not in adds and a not in current
+                    and (a.version == 4 or not link.get('ipv6_disabled'))]
+            if want['state'] == 'present' and want['exclusive'] and (have['ours'] or want['force']):
+                # exclusive: they go again, in the same run (a second run would remove them)
+                ops += [_addr_op(ns, ifname, 'del', a, ' (the kernel adds it when a loopback comes up)', record=forget)
+                        for a in came if a not in want['addresses']]
+                came = [a for a in came if a in want['addresses']]
     gone = set(dels) | set(a for a, dummy in lost)
-    final = [a for a in current if a not in gone] + back + adds
+    final = [a for a in current if a not in gone] + back + adds + came
     before = {'addresses': _sorted(current, want['addresses']), 'up': have['link']['up']}
     after = {'addresses': _sorted(final, want['addresses']), 'up': up_after}
     return Plan(key, before, after, ops, info)

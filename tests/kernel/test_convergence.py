@@ -14,7 +14,7 @@ import os
 import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
-from conftest import Sandbox, assert_failed, assert_ok
+from conftest import Sandbox, assert_failed, assert_ok, four_runs
 
 
 def converges(sandbox, module, **args):
@@ -333,3 +333,23 @@ def test_every_input_converges_or_changes_nothing(story):
             converges_or_changes_nothing(box, module, args)
     finally:
         box.close()
+
+
+@pytest.mark.parametrize('exclusive', [True, False])
+def test_addresses_on_a_loopback_that_comes_up_converge_in_one_run(sandbox, exclusive):
+    """Found by the property test: setting a loopback up makes the kernel add 127.0.0.1/8 and
+    ::1/128; with exclusive they go again in the same run, without it they stay (and the diff says so)."""
+    assert_ok(sandbox.module('netns', name='a', lo_up=False))
+    real = four_runs(sandbox, 'netns_address', namespace='a', interface='lo', addresses=['10.0.0.1/24'],
+                     exclusive=exclusive, force=True)
+    shown = sandbox.sh('ip -n a -o addr show dev lo')
+    kernel = sorted(line.split()[3] for line in shown.splitlines())
+    if exclusive:
+        assert real['operations'] == ['add address 10.0.0.1/24 to a/lo', 'set up a/lo',
+                                      'remove address 127.0.0.1/8 from a/lo (the kernel adds it when a loopback comes up)',
+                                      'remove address ::1/128 from a/lo (the kernel adds it when a loopback comes up)']
+        assert kernel == ['10.0.0.1/24']
+    else:
+        assert real['operations'] == ['add address 10.0.0.1/24 to a/lo', 'set up a/lo']
+        assert kernel == ['10.0.0.1/24', '127.0.0.1/8', '::1/128']
+    assert sorted(real['diff']['after']['a/lo']['addresses']) == kernel
