@@ -108,7 +108,7 @@ def settle(kernel, step, when):
         while remaining and time.time() < deadline:
             # one of them asked by index until it is gone, then a dump for the rest: a dump of a
             # host with 1000 veth ends costs as much as a thousand such questions
-            if not kernel.has_index(ns, max(remaining)):
+            if kernel.link(ns, index=max(remaining)) is None:
                 remaining &= set(link['index'] for link in kernel.links(ns).values())
                 if not remaining:
                     break

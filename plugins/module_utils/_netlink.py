@@ -225,24 +225,15 @@ class Kernel(NamespaceEntries):
         fd = self.ns_fd(other)
         return self.rcall(name, 'cannot query nsid', lambda s: s.nsid(fd))
 
-    def link(self, name, ifname):
-        """One link of namespace NAME by interface name (one request, no dump), or None."""
+    def link(self, name, ifname=None, index=0):
+        """One link of namespace NAME by interface name, or by INDEX (one request, no dump), or None."""
+        what = 'cannot look up %s' % (ifname if ifname is not None else 'link %d' % index)
         try:
-            return self.rcall(name, 'cannot look up %s' % ifname, lambda s: s.link(ifname))
+            return self.rcall(name, what, lambda s: s.link(ifname, index))
         except LabnetError as exc:
             if exc.errno == errno.ENODEV:
                 return None
             raise
-
-    def has_index(self, name, index):
-        """Whether namespace NAME has a link of INDEX (one request, no dump)."""
-        try:
-            self.rcall(name, 'cannot look up link %d' % index, lambda s: s.link(index=index))
-        except LabnetError as exc:
-            if exc.errno == errno.ENODEV:
-                return False
-            raise
-        return True
 
     def _index(self, name, ifname):
         link = self.link(name, ifname)

@@ -10,19 +10,10 @@ __metaclass__ = type
 import importlib.util
 import os
 
-import pytest
 
 _spec = importlib.util.spec_from_file_location(
     'kernel_conftest', os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), 'kernel', 'conftest.py'))
 kernel_conftest = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(kernel_conftest)
 Sandbox = kernel_conftest.Sandbox
-
-
-@pytest.fixture
-def sandbox():
-    box = Sandbox()
-    try:
-        yield box
-    finally:
-        box.close()
+sandbox = kernel_conftest.sandbox  # the kernel harness's fixture: a sandbox per test
