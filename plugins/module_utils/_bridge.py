@@ -103,12 +103,14 @@ class BridgeResource(LinkResource):
             if bridge is not None:
                 attached = sorted(l['ifname'] for l in current.values() if l['master'] == bridge['index'])
             index_names = dict((l['index'], l['ifname']) for l in current.values())
+            holders = {}  # index -> the links stacked on it (one pass: a bridge may have 1000 ports)
+            for l in current.values():
+                if l['kind'] in _HOLDER_KINDS and l['link_netnsid'] is None:
+                    holders.setdefault(l['link'], []).append('%s %s' % (l['kind'], l['ifname']))
             for link in ports.values():
                 if link is not None:
                     link['master_name'] = index_names.get(link['master'])
-                    link['held_by'] = sorted('%s %s' % (l['kind'], l['ifname']) for l in current.values()
-                                             if l['kind'] in _HOLDER_KINDS and l['link'] == link['index']
-                                             and l['link_netnsid'] is None)
+                    link['held_by'] = sorted(holders.get(link['index'], []))
             # ports that other items of this task attach elsewhere: exclusive_ports leaves them to those
             taken = set(port for (pns, port), i in claimed.items() if pns == ns and i != index)
             haves.append({'bridge': bridge, 'ports': ports, 'attached': attached, 'taken': taken})

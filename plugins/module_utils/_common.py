@@ -310,6 +310,14 @@ class Resource:
     def apply(self, kernel, op):
         getattr(self, 'do_' + op.action)(kernel, **op.args)
 
+    # actions whose operations may be applied all at once (see apply_together) when each is the
+    # only operation of its object and has nothing to undo
+    TOGETHER = ()
+
+    def apply_together(self, kernel, ops):
+        """Apply OPS (of TOGETHER actions) at once; returns {op: LabnetError} for those that failed."""
+        raise NotImplementedError
+
     def do_noop(self, kernel):
         """An operation done by the one before it (its text is still what the user reads)."""
 
@@ -427,8 +435,22 @@ class Step:
 
     def apply(self, kernel, done):
         """Apply the plans in order; the failing object is not left half-made: what this run did
-        to it is undone. DONE collects the texts of what stays applied."""
+        to it is undone. DONE collects the texts of what stays applied. The objects whose one
+        operation is of an action the resource applies all at once (TOGETHER) go first, together."""
+        together = [p.ops[0] for p in self.plans
+                    if len(p.ops) == 1 and p.ops[0].action in self.resource.TOGETHER and p.ops[0].undo is None]
+        if len(together) < 2:
+            together = []
+        if together:
+            failed = self.resource.apply_together(kernel, together)
+            done.extend(op.text for op in together if op not in failed)
+            for op in together:
+                if op in failed:
+                    raise failed[op]
+        together = set(together)
         for plan in self.plans:
+            if plan.ops and plan.ops[0] in together:
+                continue
             applied = []
             try:
                 for op in plan.ops:

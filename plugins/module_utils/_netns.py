@@ -94,6 +94,13 @@ class NetnsResource(Resource):
     def do_remove(kernel, name):
         kernel.remove_netns(name)
 
+    TOGETHER = ('remove',)  # a teardown unmounts its namespaces side by side (Kernel.remove_netns_many)
+
+    @staticmethod
+    def apply_together(kernel, ops):
+        failed = kernel.remove_netns_many([op.args['name'] for op in ops])
+        return dict((op, failed[op.args['name']]) for op in ops if op.args['name'] in failed)
+
 
 _LO_UP = 'set up'
 _LO_ADDR = '127.0.0.1/8'

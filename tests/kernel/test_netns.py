@@ -7,9 +7,12 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+import os
+
 import pytest
 
-from conftest import assert_failed, assert_ok, four_runs, wait_for
+from conftest import COLLECTIONS, TARGET_PYTHON, assert_failed, assert_ok, four_runs, wait_for
 
 
 def test_create_four_runs(sandbox):
@@ -80,6 +83,34 @@ def test_many_in_one_call(sandbox):
     res = assert_ok(sandbox.module('netns', items=items, state='absent'))
     assert len(res['operations']) == 21
     assert sandbox.sh('ip netns list').strip() == ''
+
+
+REMOVER = r'''
+import json, sys
+from ansible_collections.labnet.netns.plugins.module_utils._netlink import Kernel
+with Kernel() as kernel:
+    failed = kernel.remove_netns_many(sys.argv[1:])
+print(json.dumps(dict((name, exc.msg) for name, exc in failed.items())))
+'''
+
+
+def test_many_removed_side_by_side_and_a_failure_named(sandbox):
+    """A teardown unmounts its namespaces side by side (threads); each name is removed or its
+    failure is named, the others are removed all the same, and nothing else is touched."""
+    names = ['m%d' % i for i in range(40)]
+    assert_ok(sandbox.module('netns', items=[{'name': n} for n in names]))
+    sandbox.sh('ip netns add theirs && mkdir /run/netns/adir && touch /run/netns/leftover && '
+               'for n in m3 m17 m39; do ip -n $n link add d0 type veth peer name d1; done')
+    path = os.path.join(sandbox.tmp, 'remover.py')
+    with open(path, 'w') as handle:
+        handle.write(REMOVER)
+    failed = json.loads(sandbox.sh('PYTHONPATH=%s %s %s %s' % (
+        COLLECTIONS, TARGET_PYTHON, path, ' '.join(names[:20] + ['adir', 'leftover', 'missing'] + names[20:]))))
+    assert list(failed) == ['adir'] and "cannot remove network namespace 'adir'" in failed['adir'], failed
+    assert sorted(sandbox.sh('ls /run/netns').split()) == ['adir', 'theirs']
+    assert sandbox.ok('ip -n theirs link show lo')
+    # the ownership records of the removed namespaces are gone with them
+    assert sandbox.sh('ls /run/labnet-netns/netns 2>/dev/null').split() == []
 
 
 def test_check_mode_never_creates(sandbox):

@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, labnet.netns developers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Pure logic of the core: validation, the items convention. No kernel involved."""
+"""Pure logic of the core: validation, the items convention, how a step applies its plans.
+No kernel involved."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,8 +13,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    LabnetError, argument_spec, expand_items, normalize_mac, parse_interface_address,
-    validate_ifname, validate_netns_name)
+    LabnetError, Op, Plan, Resource, Step, argument_spec, expand_items, normalize_mac,
+    parse_interface_address, validate_ifname, validate_netns_name)
 
 
 @pytest.mark.parametrize('name', ['a', 'net0', 'netns-3f2a', 'x' * 255, 'ü' * 127, 'with space', 'a:b', 'a%b'])
@@ -109,3 +110,55 @@ def test_expand_items_top_level_values_are_defaults():
 def test_expand_items_single_object():
     params = dict(name='x', state='present', up=True, items=None)
     assert expand_items(params, OPTIONS) == [dict(name='x', state='present', up=True)]
+
+
+class _Together(Resource):
+    """Records how each operation was applied; apply_together fails the ops named 'bad'."""
+    TOGETHER = ('remove',)
+
+    def __init__(self):
+        self.calls = []
+
+    def apply(self, kernel, op):
+        self.calls.append(('one', op.args['name']))
+
+    def apply_together(self, kernel, ops):
+        self.calls.append(('together', [op.args['name'] for op in ops]))
+        return dict((op, LabnetError('cannot remove %s' % op.args['name'])) for op in ops if op.args['name'] == 'bad')
+
+
+def _step(resource, plans):
+    step = Step(resource, [], lambda index: '')
+    step.plans = plans
+    return step
+
+
+def _remove(name, undo=None):
+    return Plan(name, {}, {}, [Op('remove', 'remove %s' % name, name=name, undo=undo)])
+
+
+def test_step_applies_single_removals_together_the_rest_one_by_one():
+    resource = _Together()
+    plans = [_remove('a'), Plan('b', {}, {}, [Op('set', 'set b', name='b')]), _remove('c'),
+             _remove('d', undo=Op('create', 'create d', name='d')),
+             Plan('e', {}, {}, [Op('remove', 'remove e', name='e'), Op('set', 'set e', name='e')])]
+    done = []
+    _step(resource, plans).apply(None, done)
+    assert resource.calls == [('together', ['a', 'c']), ('one', 'b'), ('one', 'd'), ('one', 'e'), ('one', 'e')]
+    assert done == ['remove a', 'remove c', 'set b', 'remove d', 'remove e', 'set e']
+
+
+def test_step_together_failure_reports_what_was_done_and_names_the_failure():
+    resource = _Together()
+    done = []
+    with pytest.raises(LabnetError, match='cannot remove bad'):
+        _step(resource, [_remove('a'), _remove('bad'), _remove('c'), Plan('x', {}, {}, [Op('set', 'set x', name='x')])]).apply(None, done)
+    assert done == ['remove a', 'remove c']  # the others were removed; nothing after the failure ran
+    assert resource.calls == [('together', ['a', 'bad', 'c'])]
+
+
+def test_step_one_removal_alone_is_applied_as_usual():
+    resource = _Together()
+    done = []
+    _step(resource, [_remove('a')]).apply(None, done)
+    assert resource.calls == [('one', 'a')] and done == ['remove a']
