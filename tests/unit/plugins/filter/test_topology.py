@@ -204,6 +204,22 @@ def test_custom_names_and_bridge_address():
     assert out['addresses'][-1] == {'interface': 'br0', 'addresses': ['100.100.100.100/24']}
 
 
+def test_mtu_exclusive_and_force_set_in_every_item():
+    namespaces = [{'name': 'net%d' % i, 'address': '10.0.1.%d/24' % (i + 1)} for i in range(3)]
+    out = bridge_topology_objects(namespaces, 'br0', 'eth0', '', 1450, True, True)
+    assert out['netns'] == [{'name': 'net%d' % i, 'force': True} for i in range(3)]
+    assert [v['mtu'] for v in out['veths']] == [1450] * 3
+    assert [a['exclusive'] for a in out['addresses']] == [True] * 4  # the bridge's entry too, empty
+    assert out['addresses'][-1] == {'interface': 'br0', 'addresses': [], 'exclusive': True}
+    assert len(bridge_topology_objects(namespaces, 'br0')['addresses']) == 3  # no entry without an address
+    plain = bridge_topology_objects(namespaces, 'br0', mtu='0', exclusive=False)
+    assert plain == bridge_topology_objects(namespaces, 'br0')  # the defaults add nothing
+    assert 'mtu' not in plain['veths'][0] and 'exclusive' not in plain['addresses'][0] and 'force' not in plain['netns'][0]
+    assert bridge_topology_objects(namespaces, 'br0', mtu='1400')['veths'][0]['mtu'] == 1400
+    with pytest.raises(AnsibleFilterError, match="mtu must be an integer, got 'x'"):
+        bridge_topology_objects(namespaces, 'br0', mtu='x')
+
+
 @pytest.mark.parametrize('bad, fragment', [
     ('net0', 'must be a list'), ([{'name': 'x'}], 'address is missing'), ([{'address': '10.0.0.1/24'}], 'name is missing'),
     (['x'], 'must be a mapping'), ([], 'is empty'), (None, 'got null'), ([{'name': 5, 'address': '10.0.0.1/24'}], 'must be a string'),
