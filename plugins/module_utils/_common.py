@@ -389,13 +389,6 @@ def run_reader(module, read):
     module.exit_json(**result)
 
 
-def run_module(module, resource):
-    """One kind of object: top-level options, or `items`."""
-    items = module.params.get(ITEMS_OPTION) is not None
-    run_steps(module, [Step(resource, expand_items(module.params, resource.OPTIONS),
-                            lambda index: 'items[%d]: ' % index if items else '')])
-
-
 class Step:
     """One kind of object in a run: RESOURCE, its desired objects WANTS, and LABEL(index), the
     prefix that names an object in messages ('items[3]: ', or '' for a single object)."""
@@ -468,12 +461,16 @@ class Step:
         return [op for p in self.plans for op in p.ops]
 
 
-def run_steps(module, steps, settle=None):
+REPORT_CHOICES = ['all', 'changed']
+
+
+def run_steps(module, steps, settle=None, report='all'):
     """Run STEPS (kinds of objects) in order: validate every object of every step; plan every
     step before anything changes (a later step plans what an earlier one would create, as
     check mode does); then, unless in check mode, apply step by step, planning a step again
     when its plan rested on what an earlier step was to change (or on an assumption). SETTLE(kernel, step,
-    'before' or 'after'), if given, runs around each applied step. Exits the module with one result."""
+    'before' or 'after'), if given, runs around each applied step. Exits the module with one result:
+    with REPORT 'changed', its lists hold only the objects that change."""
     PROFILE['run_start'] = time.time()
     factory = _kernel_factory(module)
     done = []
@@ -515,7 +512,7 @@ def run_steps(module, steps, settle=None):
     result = {'changed': bool(ops), 'operations': [op.text for op in ops]}
     assumed = []
     for step in steps:
-        result[step.resource.RESULT_KEY] = [p.result() for p in step.plans]
+        result[step.resource.RESULT_KEY] = [p.result() for p in step.plans if p.ops or report == 'all']
         assumed += [text for text in step.resource.assumed if text not in assumed]
     if assumed:
         result['assumed'] = assumed

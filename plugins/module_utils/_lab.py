@@ -17,7 +17,7 @@ import time
 from ansible_collections.labnet.netns.plugins.module_utils._address import AddressResource
 from ansible_collections.labnet.netns.plugins.module_utils._bridge import BridgeResource
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    STATE_CHOICES, LabnetError, Step, run_steps)
+    REPORT_CHOICES, STATE_CHOICES, LabnetError, Step, run_steps)
 from ansible_collections.labnet.netns.plugins.module_utils._firewall import FirewallResource
 from ansible_collections.labnet.netns.plugins.module_utils._netns import NetnsResource
 from ansible_collections.labnet.netns.plugins.module_utils._veth import VethResource
@@ -38,7 +38,8 @@ def lab_argument_spec():
     """Each list's entries are checked against their module's options by lab_wants (their
     documentation is the module's: it is not repeated here)."""
     spec = dict(state=dict(type='str', default='present', choices=STATE_CHOICES),
-                owner=dict(type='str'), adopt=dict(type='bool'), force=dict(type='bool'))
+                owner=dict(type='str'), adopt=dict(type='bool'), force=dict(type='bool'),
+                report=dict(type='str', default='all', choices=REPORT_CHOICES))
     for option, dummy in KINDS:
         spec[option] = dict(type='list', elements='dict', default=[])
     return spec
@@ -121,7 +122,7 @@ def run_lab(module):
         steps = build_steps(params)
     except LabnetError as exc:
         module.fail_json(msg=exc.msg, changed=False, operations=[])
-    run_steps(module, steps, settle=settle if params['state'] == 'absent' else None)
+    run_steps(module, steps, settle=settle if params['state'] == 'absent' else None, report=params['report'])
 
 
 def build_steps(params):

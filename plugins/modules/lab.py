@@ -44,6 +44,18 @@ options:
   force:
     description: O(ignore:force) of every entry that does not set its own; see the modules.
     type: bool
+  report:
+    description:
+      - What the lists of the result (RV(namespaces), RV(veths), ...) hold. V(all), every object;
+        V(changed), only the objects that change (or, in check mode, would change).
+      - RV(changed), RV(operations) and the diff are the same either way. At 1000 namespaces, a run
+        that changes nothing returns empty lists instead of 3000 entries, which ansible-core
+        copies and walks on the controller: the role P(labnet.netns.bridge_topology#role), whose
+        result nobody reads, uses V(changed).
+    type: str
+    choices: [all, changed]
+    default: all
+    version_added: 0.2.0
   namespaces:
     description: Entries as the items of M(labnet.netns.netns) (without O(labnet.netns.netns#module:state)).
     type: list
@@ -136,32 +148,32 @@ operations:
   sample: ["create namespace net1", "set lo up in namespace net1", "create veth net1/eth0 with peer veth-net1"]
 namespaces:
   description: One entry per namespace, as RV(labnet.netns.netns#module:namespaces) of M(labnet.netns.netns).
-  returned: always
+  returned: always (with O(report=changed), the namespaces that change)
   type: list
   elements: dict
 veths:
   description: One entry per pair, as RV(labnet.netns.veth#module:veths) of M(labnet.netns.veth).
-  returned: always
+  returned: always (with O(report=changed), the pairs that change)
   type: list
   elements: dict
 vxlans:
   description: One entry per VXLAN device, as RV(labnet.netns.vxlan#module:vxlans) of M(labnet.netns.vxlan).
-  returned: always
+  returned: always (with O(report=changed), the devices that change)
   type: list
   elements: dict
 bridges:
   description: One entry per bridge, as RV(labnet.netns.linux_bridge#module:bridges) of M(labnet.netns.linux_bridge).
-  returned: always
+  returned: always (with O(report=changed), the bridges that change)
   type: list
   elements: dict
 interfaces:
   description: One entry per entry of O(addresses), as RV(labnet.netns.netns_address#module:interfaces) of M(labnet.netns.netns_address).
-  returned: always
+  returned: always (with O(report=changed), the interfaces whose addresses change)
   type: list
   elements: dict
 rules:
   description: One entry per rule, as RV(labnet.netns.netns_firewall#module:rules) of M(labnet.netns.netns_firewall).
-  returned: always
+  returned: always (with O(report=changed), the rules that change)
   type: list
   elements: dict
 assumed:

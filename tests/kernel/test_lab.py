@@ -94,3 +94,30 @@ def test_bad_entries_name_their_list_and_change_nothing(sandbox):
     assert_failed(sandbox.module('lab', namespaces=[{'name': 'a'}, {'name': 'a'}]), 'listed twice', 'namespaces[0]')
     assert_failed(sandbox.module('lab', veths=[{'name': 'a', 'peer': 'b', 'state': 'absent'}]), 'veths[0]', 'state')
     assert sandbox.snapshot() == before
+
+
+def test_report_changed_lists_only_what_changes_the_rest_is_the_same(sandbox):
+    full = dict(lab(4), report='all')
+    slim = dict(lab(4), report='changed')
+    check = assert_ok(sandbox.module('lab', check=True, **slim))
+    build = assert_ok(sandbox.module('lab', **slim))
+    assert build['operations'] == check['operations'] and build['diff'] == check['diff']
+    assert [n['name'] for n in build['namespaces']] == ['n0', 'n1', 'n2', 'n3'] and len(build['interfaces']) == 5
+    assert build['namespaces'] == check['namespaces']
+    # nothing to do: empty lists, and the full report still lists everything
+    again = assert_ok(sandbox.module('lab', **slim))
+    assert not again['changed'] and again['operations'] == []
+    assert [again[k] for k in ('namespaces', 'veths', 'bridges', 'interfaces', 'rules')] == [[]] * 5
+    everything = assert_ok(sandbox.module('lab', **full))
+    assert len(everything['namespaces']) == 4 and len(everything['rules']) == 1
+    # drift in one namespace: that namespace and that address alone, as the full report has them
+    sandbox.sh('ip -n n2 link set lo down && ip -n n2 addr flush dev eth0')
+    fixed = assert_ok(sandbox.module('lab', check=True, **slim))
+    assert [n['name'] for n in fixed['namespaces']] == ['n2'] and fixed['veths'] == []
+    assert [i['namespace'] for i in fixed['interfaces']] == ['n2']
+    fixed = assert_ok(sandbox.module('lab', **slim))
+    assert fixed['namespaces'] == [n for n in everything['namespaces'] if n['name'] == 'n2']
+    assert not assert_ok(sandbox.module('lab', **full))['changed']
+    down = assert_ok(sandbox.module('lab', state='absent', **slim))
+    assert [n['name'] for n in down['namespaces']] == ['n0', 'n1', 'n2', 'n3']
+    assert_failed(sandbox.module('lab', report='some', **lab(1)), 'report', 'all, changed')
