@@ -220,10 +220,22 @@ def _check_namespaces(problems, namespaces, hosts, addresses):
             hosts.setdefault(host, where + '.host_interface')
 
 
+def plain(value):
+    """VALUE as plain lists and dicts, each item read once. ansible-core (2.19 and later) hands a
+    filter lazy containers, each access to an item templated anew: checking 1000 namespaces
+    item by item costs a tenth of a second that way, a few milliseconds after one pass."""
+    if isinstance(value, dict):
+        return dict((key, plain(item)) for key, item in value.items())
+    if isinstance(value, list):
+        return [plain(item) for item in value]
+    return value
+
+
 def bridge_topology_problems(variables):
     """Every problem in the role's VARIABLES (variable name -> value); a variable not given is not checked."""
     if not isinstance(variables, dict):
         raise AnsibleFilterError('bridge_topology_problems: expects a mapping of variable names to values, got %s' % _got(variables))
+    variables = plain(variables)
     problems = _Problems()
     if 'bridge_topology_state' in variables and variables['bridge_topology_state'] not in STATE_CHOICES:
         problems.add('bridge_topology_state', 'must be %s, got %s'

@@ -11,13 +11,14 @@ __metaclass__ = type
 import ipaddress
 
 from ansible.errors import AnsibleFilterError
-from ansible_collections.labnet.netns.plugins.filter.bridge_topology_problems import bridge_topology_problems
+from ansible_collections.labnet.netns.plugins.filter.bridge_topology_problems import bridge_topology_problems, plain
 
 
 def bridge_topology_objects(namespaces, bridge, interface='eth0', bridge_address='', mtu=0, exclusive=False, force=False):
     """The items of each module for a bridge topology. MTU (when > 0), EXCLUSIVE and FORCE (when
     true) are set in every veth, address and namespace item: done here, a role at 1000
     namespaces saves a Jinja filter call per item (issue 14)."""
+    namespaces = plain(namespaces)
     problems = bridge_topology_problems({
         'bridge_topology_namespaces': namespaces, 'bridge_topology_bridge': bridge,
         'bridge_topology_interface': interface, 'bridge_topology_bridge_address': bridge_address})
