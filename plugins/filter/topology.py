@@ -14,16 +14,27 @@ from ansible.errors import AnsibleFilterError
 from ansible_collections.labnet.netns.plugins.filter.bridge_topology_problems import bridge_topology_problems, plain
 
 
-def bridge_topology_objects(namespaces, bridge, interface='eth0', bridge_address='', mtu=0, exclusive=False, force=False):
+def bridge_topology_objects(namespaces, bridge, interface='eth0', bridge_address='', mtu=0, exclusive=False, force=False,
+                            check=True):
     """The items of each module for a bridge topology. MTU (when > 0), EXCLUSIVE and FORCE (when
     true) are set in every veth, address and namespace item: done here, a role at 1000
-    namespaces saves a Jinja filter call per item (issue 14)."""
-    namespaces = plain(namespaces)
-    problems = bridge_topology_problems({
-        'bridge_topology_namespaces': namespaces, 'bridge_topology_bridge': bridge,
-        'bridge_topology_interface': interface, 'bridge_topology_bridge_address': bridge_address})
-    if problems:
-        raise AnsibleFilterError('bridge_topology_objects: %s' % '; '.join(problems))
+    namespaces saves a Jinja filter call per item (issue 14). CHECK: first fail with every problem
+    (bridge_topology_problems); the role, which checks its variables in its first task, skips it."""
+    if check:
+        namespaces = plain(namespaces)
+        problems = bridge_topology_problems({
+            'bridge_topology_namespaces': namespaces, 'bridge_topology_bridge': bridge,
+            'bridge_topology_interface': interface, 'bridge_topology_bridge_address': bridge_address})
+        if problems:
+            raise AnsibleFilterError('bridge_topology_objects: %s' % '; '.join(problems))
+    try:
+        return _objects(namespaces, bridge, interface, bridge_address, mtu, exclusive, force)
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:  # unchecked input (check=false)
+        raise AnsibleFilterError('bridge_topology_objects: the topology is not valid (%s: %s); '
+                                 'the filter bridge_topology_problems lists every problem' % (type(exc).__name__, exc))
+
+
+def _objects(namespaces, bridge, interface, bridge_address, mtu, exclusive, force):
     out = {'netns': [], 'veths': [], 'addresses': [], 'ports': []}
     try:
         mtu = int(mtu or 0)

@@ -50,7 +50,7 @@ options:
         V(changed), only the objects that change (or, in check mode, would change).
       - RV(changed), RV(operations) and the diff are the same either way. At 1000 namespaces, a run
         that changes nothing returns empty lists instead of 3000 entries, which ansible-core
-        copies and walks on the controller: the role P(labnet.netns.bridge_topology#role), whose
+        copies and walks on the controller. The role P(labnet.netns.bridge_topology#role), whose
         result nobody reads, uses V(changed).
     type: str
     choices: [all, changed]

@@ -220,6 +220,15 @@ def test_mtu_exclusive_and_force_set_in_every_item():
         bridge_topology_objects(namespaces, 'br0', mtu='x')
 
 
+def test_unchecked_objects_are_the_same_and_bad_input_still_fails_cleanly():
+    namespaces = [{'name': 'net%d' % i, 'address': '10.0.1.%d/24' % (i + 1)} for i in range(3)]
+    assert bridge_topology_objects(namespaces, 'br0', 'eth0', '10.0.1.254/24', 1400, True, True, False) == \
+        bridge_topology_objects(namespaces, 'br0', 'eth0', '10.0.1.254/24', 1400, True, True)
+    for bad in ([{'address': '10.0.0.1/24'}], ['x'], None):
+        with pytest.raises(AnsibleFilterError, match='the topology is not valid .*bridge_topology_problems lists every problem'):
+            bridge_topology_objects(bad, 'br0', check=False)
+
+
 @pytest.mark.parametrize('bad, fragment', [
     ('net0', 'must be a list'), ([{'name': 'x'}], 'address is missing'), ([{'address': '10.0.0.1/24'}], 'name is missing'),
     (['x'], 'must be a mapping'), ([], 'is empty'), (None, 'got null'), ([{'name': 5, 'address': '10.0.0.1/24'}], 'must be a string'),
