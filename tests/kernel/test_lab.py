@@ -121,3 +121,22 @@ def test_report_changed_lists_only_what_changes_the_rest_is_the_same(sandbox):
     down = assert_ok(sandbox.module('lab', state='absent', **slim))
     assert [n['name'] for n in down['namespaces']] == ['n0', 'n1', 'n2', 'n3']
     assert_failed(sandbox.module('lab', report='some', **lab(1)), 'report', 'all, changed')
+
+
+def test_teardown_without_diff_reads_less_and_does_the_same(sandbox):
+    # without --diff a namespace of ours that goes is not read (its lo only fills the diff's
+    # "before"); a namespace of the user's in the list is read all the same, and kept
+    before = sandbox.snapshot()
+    sandbox.sh('ip netns add theirs && ip -n theirs link set lo up')
+    theirs = sandbox.snapshot()
+    args = lab(3)
+    args['namespaces'] = args['namespaces'] + [{'name': 'theirs', 'adopt': True}]
+    assert_ok(sandbox.module('lab', **args))
+    check = assert_ok(sandbox.module('lab', check=True, diff=False, state='absent', **args))
+    down = assert_ok(sandbox.module('lab', diff=False, state='absent', **args))
+    assert 'diff' not in down and down['operations'] == check['operations']
+    assert [n['name'] for n in down['namespaces'] if n.get('kept')] == ['theirs']
+    assert sandbox.snapshot() == theirs
+    assert not assert_ok(sandbox.module('lab', diff=False, state='absent', **args))['changed']
+    sandbox.sh('ip netns del theirs')
+    assert sandbox.snapshot() == before
