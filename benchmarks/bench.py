@@ -274,7 +274,7 @@ def main():
     if targets:
         print('targets (issue 14):')
         for what, value, limit in targets:
-            print('  %-34s %6.2f  (<= %.2f) %s' % (what, value, limit, 'met' if value <= limit else 'NOT MET'))
+            print('  %-40s %6.2f  (<= %.2f) %s' % (what, value, limit, 'met' if value <= limit else 'NOT MET'))
     if not args.quiet:
         print('profile (wall time per task; module: process, start-up, pyroute2 import, kernel requests):')
         for line in profiles:

@@ -113,7 +113,7 @@ def settle(kernel, step, when):
                 remaining &= set(link['index'] for link in kernel.links(ns).values())
                 if not remaining:
                     break
-            time.sleep(0.02)
+            time.sleep(0.005)
 
 
 def run_lab(module):
