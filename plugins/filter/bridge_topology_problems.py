@@ -220,14 +220,18 @@ def _check_namespaces(problems, namespaces, hosts, addresses):
             hosts.setdefault(host, where + '.host_interface')
 
 
-def plain(value):
+def plain(value, _inside=()):
     """VALUE as plain lists and dicts, each item read once. ansible-core (2.19 and later) hands a
     filter lazy containers, each access to an item templated anew: checking 1000 namespaces
-    item by item costs a tenth of a second that way, a few milliseconds after one pass."""
-    if isinstance(value, dict):
-        return dict((key, plain(item)) for key, item in value.items())
-    if isinstance(value, list):
-        return [plain(item) for item in value]
+    item by item costs a tenth of a second that way, a few milliseconds after one pass. A
+    container inside itself (YAML anchors can make one) is left as it is there."""
+    if isinstance(value, (dict, list)):
+        if id(value) in _inside:
+            return value
+        inside = _inside + (id(value),)
+        if isinstance(value, dict):
+            return dict((key, plain(item, inside)) for key, item in value.items())
+        return [plain(item, inside) for item in value]
     return value
 
 

@@ -11,6 +11,7 @@ __metaclass__ = type
 import ipaddress
 
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.parsing.convert_bool import boolean
 from ansible_collections.labnet.netns.plugins.filter.bridge_topology_problems import bridge_topology_problems, plain
 
 
@@ -20,6 +21,7 @@ def bridge_topology_objects(namespaces, bridge, interface='eth0', bridge_address
     true) are set in every veth, address and namespace item: done here, a role at 1000
     namespaces saves a Jinja filter call per item (issue 14). CHECK: first fail with every problem
     (bridge_topology_problems); the role, which checks its variables in its first task, skips it."""
+    exclusive, force, check = (_flag(name, value) for name, value in (('exclusive', exclusive), ('force', force), ('check', check)))
     if check:
         namespaces = plain(namespaces)
         problems = bridge_topology_problems({
@@ -34,12 +36,23 @@ def bridge_topology_objects(namespaces, bridge, interface='eth0', bridge_address
                                  'the filter bridge_topology_problems lists every problem' % (type(exc).__name__, exc))
 
 
+def _flag(name, value):
+    try:
+        return boolean(value, strict=True)
+    except TypeError:
+        raise AnsibleFilterError('bridge_topology_objects: %s must be true or false, got %r' % (name, value))
+
+
 def _objects(namespaces, bridge, interface, bridge_address, mtu, exclusive, force):
     out = {'netns': [], 'veths': [], 'addresses': [], 'ports': []}
     try:
+        if isinstance(mtu, bool) or not isinstance(mtu, (int, str, type(None))):
+            raise ValueError(mtu)
         mtu = int(mtu or 0)
-    except (TypeError, ValueError):
-        raise AnsibleFilterError('bridge_topology_objects: mtu must be an integer, got %r' % (mtu,))
+        if mtu < 0:
+            raise ValueError(mtu)
+    except (OverflowError, TypeError, ValueError):
+        raise AnsibleFilterError('bridge_topology_objects: mtu must be a whole number, 0 for none, got %r' % (mtu,))
     netns = {'force': True} if force else {}
     veth = {'mtu': mtu} if mtu > 0 else {}
     address = {'exclusive': True} if exclusive else {}

@@ -437,9 +437,9 @@ class Step:
         if together:
             failed = self.resource.apply_together(kernel, together)
             done.extend(op.text for op in together if op not in failed)
-            for op in together:
-                if op in failed:
-                    raise failed[op]
+            errors = [failed[op] for op in together if op in failed]
+            if errors:  # every failure named; nothing after them runs
+                raise LabnetError('; '.join(exc.msg for exc in errors), errno=errors[0].errno)
         together = set(together)
         for plan in self.plans:
             if plan.ops and plan.ops[0] in together:

@@ -101,17 +101,25 @@ def _umount_detach_all(targets, workers=UMOUNT_WORKERS):
         for target in chunk:
             try:
                 _umount_detach(target)
-            except OSError as exc:
-                failed[target] = exc
+            except Exception as exc:  # pylint: disable=broad-except
+                failed[target] = exc if isinstance(exc, OSError) else OSError(errno.EIO, str(exc))
 
     if len(targets) < 2 * workers:
         work(targets)
         return failed
-    threads = [threading.Thread(target=work, args=(targets[k::workers],)) for k in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    threads = []
+    try:
+        for k in range(workers):
+            thread = threading.Thread(target=work, args=(targets[k::workers],))
+            try:
+                thread.start()
+            except RuntimeError:  # no thread to be had (a pids limit): this share here, in turn
+                work(targets[k::workers])
+                continue
+            threads.append(thread)
+    finally:  # never return (and let the caller unlock /run/netns) while a thread still unmounts
+        for thread in threads:
+            thread.join()
     return failed
 
 
@@ -496,25 +504,25 @@ class NamespaceEntries:
         """Under the lock: unmount and unlink /run/netns/NAME for each of NAMES, whatever it is.
         Returns {name: OSError or LabnetError} for those that failed (the others are gone)."""
         failed = {}
-        mounted = []
+        mounted = []  # (name, its ownership record): the record goes once the name is gone
         for name in names:
             try:
                 kind = self.entry_kind(name)
                 if kind == 'namespace':
-                    remove_file(_record_path(self.ns_identity(name)))
-                    mounted.append(name)
+                    mounted.append((name, _record_path(self.ns_identity(name))))
                 self._forget(name)
                 if kind not in ('namespace', 'missing'):
                     os.unlink(netns_path(name))
             except (OSError, LabnetError) as exc:
                 failed[name] = exc
-        unmounted = _umount_detach_all([netns_path(name) for name in mounted])
-        for name in mounted:
+        unmounted = _umount_detach_all([netns_path(name) for name, dummy in mounted])
+        for name, record in mounted:
             try:
                 if netns_path(name) in unmounted:
                     raise unmounted[netns_path(name)]
                 os.unlink(netns_path(name))
-            except OSError as exc:
+                remove_file(record)
+            except (OSError, LabnetError) as exc:
                 failed[name] = exc
         return failed
 

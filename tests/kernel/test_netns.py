@@ -99,17 +99,28 @@ def test_many_removed_side_by_side_and_a_failure_named(sandbox):
     failure is named, the others are removed all the same, and nothing else is touched."""
     names = ['m%d' % i for i in range(40)]
     assert_ok(sandbox.module('netns', items=[{'name': n} for n in names]))
+    # m5 and m25 mounted twice: the unmount takes one, the name stays (busy)
     sandbox.sh('ip netns add theirs && mkdir /run/netns/adir && touch /run/netns/leftover && '
-               'for n in m3 m17 m39; do ip -n $n link add d0 type veth peer name d1; done')
+               'for n in m3 m17 m39; do ip -n $n link add d0 type veth peer name d1; done && '
+               'for n in m5 m25; do mount --bind /run/netns/$n /run/netns/$n; done')
     path = os.path.join(sandbox.tmp, 'remover.py')
     with open(path, 'w') as handle:
         handle.write(REMOVER)
-    failed = json.loads(sandbox.sh('PYTHONPATH=%s %s %s %s' % (
-        COLLECTIONS, TARGET_PYTHON, path, ' '.join(names[:20] + ['adir', 'leftover', 'missing'] + names[20:]))))
-    assert list(failed) == ['adir'] and "cannot remove network namespace 'adir'" in failed['adir'], failed
-    assert sorted(sandbox.sh('ls /run/netns').split()) == ['adir', 'theirs']
+
+    def remove(names):
+        return json.loads(sandbox.sh('PYTHONPATH=%s %s %s %s' % (COLLECTIONS, TARGET_PYTHON, path, ' '.join(names))))
+
+    failed = remove(names[:20] + ['adir', 'leftover', 'missing'] + names[20:])
+    assert sorted(failed) == ['adir', 'm25', 'm5'], failed
+    assert "cannot remove network namespace 'adir'" in failed['adir'] and 'busy' in failed['m5'], failed
+    assert sorted(sandbox.sh('ls /run/netns').split()) == ['adir', 'm25', 'm5', 'theirs']
     assert sandbox.ok('ip -n theirs link show lo')
-    # the ownership records of the removed namespaces are gone with them
+    # the ownership records of the removed namespaces are gone with them; those still named keep
+    # theirs, so that the next run still knows them as ours and removes them
+    assert len(sandbox.sh('ls /run/labnet-netns/netns 2>/dev/null').split()) == 2
+    res = assert_ok(sandbox.module('netns', items=[{'name': 'm5'}, {'name': 'm25'}], state='absent'))
+    assert res['operations'] == ['remove namespace m5', 'remove namespace m25']
+    assert sorted(sandbox.sh('ls /run/netns').split()) == ['adir', 'theirs']
     assert sandbox.sh('ls /run/labnet-netns/netns 2>/dev/null').split() == []
 
 

@@ -216,8 +216,22 @@ def test_mtu_exclusive_and_force_set_in_every_item():
     assert plain == bridge_topology_objects(namespaces, 'br0')  # the defaults add nothing
     assert 'mtu' not in plain['veths'][0] and 'exclusive' not in plain['addresses'][0] and 'force' not in plain['netns'][0]
     assert bridge_topology_objects(namespaces, 'br0', mtu='1400')['veths'][0]['mtu'] == 1400
-    with pytest.raises(AnsibleFilterError, match="mtu must be an integer, got 'x'"):
-        bridge_topology_objects(namespaces, 'br0', mtu='x')
+    for bad in ('x', True, 1.7, -5, {}, float('inf')):
+        with pytest.raises(AnsibleFilterError, match='mtu must be a whole number, 0 for none, got'):
+            bridge_topology_objects(namespaces, 'br0', mtu=bad)
+    # booleans as Ansible reads them, never a guess: 'no' is false, 'maybe' is refused
+    assert 'force' not in bridge_topology_objects(namespaces, 'br0', force='no')['netns'][0]
+    assert bridge_topology_objects(namespaces, 'br0', exclusive='yes')['addresses'][0]['exclusive'] is True
+    for option in ('exclusive', 'force', 'check'):
+        with pytest.raises(AnsibleFilterError, match="%s must be true or false, got 'maybe'" % option):
+            bridge_topology_objects(namespaces, 'br0', **{option: 'maybe'})
+
+
+def test_a_topology_inside_itself_is_a_problem_not_a_recursion_error():
+    namespaces = [{'name': 'a', 'address': '10.0.1.1/24'}]
+    namespaces.append(namespaces)
+    with pytest.raises(AnsibleFilterError, match=r'bridge_topology_namespaces\[1\]: must be a mapping'):
+        bridge_topology_objects(namespaces, 'br0')
 
 
 def test_unchecked_objects_are_the_same_and_bad_input_still_fails_cleanly():

@@ -124,7 +124,7 @@ class _Together(Resource):
 
     def apply_together(self, kernel, ops):
         self.calls.append(('together', [op.args['name'] for op in ops]))
-        return dict((op, LabnetError('cannot remove %s' % op.args['name'])) for op in ops if op.args['name'] == 'bad')
+        return dict((op, LabnetError('cannot remove %s' % op.args['name'])) for op in ops if op.args['name'].startswith('bad'))
 
 
 def _step(resource, plans):
@@ -151,10 +151,11 @@ def test_step_applies_single_removals_together_the_rest_one_by_one():
 def test_step_together_failure_reports_what_was_done_and_names_the_failure():
     resource = _Together()
     done = []
-    with pytest.raises(LabnetError, match='cannot remove bad'):
-        _step(resource, [_remove('a'), _remove('bad'), _remove('c'), Plan('x', {}, {}, [Op('set', 'set x', name='x')])]).apply(None, done)
-    assert done == ['remove a', 'remove c']  # the others were removed; nothing after the failure ran
-    assert resource.calls == [('together', ['a', 'bad', 'c'])]
+    with pytest.raises(LabnetError, match='^cannot remove bad1; cannot remove bad2$'):  # every failure named
+        _step(resource, [_remove('a'), _remove('bad1'), _remove('c'), _remove('bad2'),
+                         Plan('x', {}, {}, [Op('set', 'set x', name='x')])]).apply(None, done)
+    assert done == ['remove a', 'remove c']  # the others were removed; nothing after the failures ran
+    assert resource.calls == [('together', ['a', 'bad1', 'c', 'bad2'])]
 
 
 def test_step_one_removal_alone_is_applied_as_usual():
