@@ -12,7 +12,7 @@ import ipaddress
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import boolean
-from ansible_collections.labnet.netns.plugins.filter.bridge_topology_problems import bridge_topology_problems, plain
+from ansible_collections.labnet.netns.plugins.filter.bridge_topology_problems import bridge_topology_problems
 
 
 def bridge_topology_objects(namespaces, bridge, interface='eth0', bridge_address='', mtu=0, exclusive=False, force=False,
@@ -23,7 +23,6 @@ def bridge_topology_objects(namespaces, bridge, interface='eth0', bridge_address
     (bridge_topology_problems); the role, which checks its variables in its first task, skips it."""
     exclusive, force, check = (_flag(name, value) for name, value in (('exclusive', exclusive), ('force', force), ('check', check)))
     if check:
-        namespaces = plain(namespaces)
         problems = bridge_topology_problems({
             'bridge_topology_namespaces': namespaces, 'bridge_topology_bridge': bridge,
             'bridge_topology_interface': interface, 'bridge_topology_bridge_address': bridge_address})

@@ -432,17 +432,17 @@ class Step:
         operation is of an action the resource applies all at once (TOGETHER) go first, together."""
         together = [p.ops[0] for p in self.plans
                     if len(p.ops) == 1 and p.ops[0].action in self.resource.TOGETHER and p.ops[0].undo is None]
-        if len(together) < 2:
+        if len(together) < 2:  # one alone goes the usual way
             together = []
-        if together:
+        else:
             failed = self.resource.apply_together(kernel, together)
             done.extend(op.text for op in together if op not in failed)
             errors = [failed[op] for op in together if op in failed]
             if errors:  # every failure named; nothing after them runs
                 raise LabnetError('; '.join(exc.msg for exc in errors), errno=errors[0].errno)
-        together = set(together)
+        applied_together = set(together)
         for plan in self.plans:
-            if plan.ops and plan.ops[0] in together:
+            if plan.ops and plan.ops[0] in applied_together:
                 continue
             applied = []
             try:
