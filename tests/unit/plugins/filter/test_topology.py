@@ -170,13 +170,14 @@ def test_every_problem_is_listed_at_once():
     ])
     problems = bridge_topology_problems(bad)
     assert [p.split(':')[0] for p in problems] == [
-        'bridge_topology_state', 'bridge_topology_bridge', 'bridge_topology_mtu', 'bridge_topology_forward_accept',
+        'bridge_topology_state', 'bridge_topology_bridge', 'bridge_topology_mtu',
         'bridge_topology_namespaces[1].name', 'bridge_topology_namespaces[1].address',
         'bridge_topology_namespaces[2].address', 'bridge_topology_namespaces[2].host_interface',
         'bridge_topology_namespaces[3]',
         'bridge_topology_namespaces[4]', 'bridge_topology_namespaces[4].host_interface',
+        'bridge_topology_forward_accept',
     ], problems
-    assert "unknown key 'mtu'" in problems[9]
+    assert "unknown key 'mtu'" in problems[8]
 
 
 def test_variables_not_given_are_not_checked():
