@@ -414,10 +414,14 @@ class Step:
                 raise LabnetError(self.label(index) + exc.msg)
             key = resource.key(want)
             if key in seen:
-                raise LabnetError('%s %r is listed twice (%s[%d] and %s[%d])' % (
-                    resource.RESULT_KEY.rstrip('s'), key, self.option, seen[key], self.option, index))
+                raise LabnetError('%s %r is listed twice (%s and %s)' % (
+                    resource.RESULT_KEY.rstrip('s'), key, self.where(seen[key]), self.where(index)))
             seen[key] = index
         resource.validate_batch(self.wants)
+
+    def where(self, index):
+        """Object INDEX named as in messages: 'items[3]'."""
+        return self.label(index).rstrip(': ') or '%s[%d]' % (self.option, index)
 
     def plan(self, kernel, assume):
         """Read once and plan every object; with ASSUME, what an earlier step (or task) would

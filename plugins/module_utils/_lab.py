@@ -20,6 +20,7 @@ from ansible_collections.labnet.netns.plugins.module_utils._common import (
     REPORT_CHOICES, STATE_CHOICES, LabnetError, Step, run_steps)
 from ansible_collections.labnet.netns.plugins.module_utils._firewall import FirewallResource
 from ansible_collections.labnet.netns.plugins.module_utils._netns import NetnsResource
+from ansible_collections.labnet.netns.plugins.module_utils._topology import LAB_OPTIONS, lab_entries
 from ansible_collections.labnet.netns.plugins.module_utils._veth import VethResource
 from ansible_collections.labnet.netns.plugins.module_utils._vxlan import VxlanResource
 
@@ -42,13 +43,14 @@ def lab_argument_spec():
                 report=dict(type='str', default='all', choices=REPORT_CHOICES))
     for option, dummy in KINDS:
         spec[option] = dict(type='list', elements='dict', default=[])
+    spec['topology'] = dict(type='dict', options=LAB_OPTIONS)
     return spec
 
 
-def lab_wants(params, resource, option):
-    """The objects of one list: each entry checked against its module's options (types
-    converted as the module would), over the module's defaults and the lab's owner, adopt and
-    force; the state is the lab's."""
+def lab_wants(params, resource, option, entries=None):
+    """The objects of one list (ENTRIES, or the option's): each entry checked against its
+    module's options (types converted as the module would), over the module's defaults and the
+    lab's owner, adopt and force; the state is the lab's."""
     from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
     sub = dict((name, dict((k, v) for k, v in opt.items() if k not in ('default', 'required')))
                for name, opt in resource.OPTIONS.items() if name != 'state')
@@ -56,7 +58,7 @@ def lab_wants(params, resource, option):
     base = dict((name, opt.get('default')) for name, opt in resource.OPTIONS.items())
     base.update((k, params[k]) for k in DEFAULTS if params.get(k) is not None and k in base)
     wants = []
-    for index, entry in enumerate(params[option]):
+    for index, entry in enumerate(params[option] if entries is None else entries):
         validated = as_is(entry, sub)
         if validated is None:  # something to convert, or to refuse: ansible-core's validator decides
             checked = validator.validate(entry)
@@ -126,8 +128,16 @@ def run_lab(module):
 
 
 def build_steps(params):
+    """One step per list, in the order of the state; a list holds its own entries, then those
+    of the topology."""
     order = [option for option, dummy in KINDS] if params['state'] == 'present' else list(TEARDOWN)
     resources = dict(KINDS)
-    steps = [Step(resources[option](), lab_wants(params, resources[option], option),
-                  lambda index, o=option: '%s[%d]: ' % (o, index), option) for option in order]
+    extra = lab_entries(params['topology']) if params['topology'] is not None else {}
+    steps = []
+    for option in order:
+        own, added = params[option], extra.get(option, [])
+        names = [where + ': ' for dummy, where in added]
+        steps.append(Step(resources[option](), lab_wants(params, resources[option], option, own + [e for e, dummy in added]),
+                          lambda index, o=option, n=len(own), w=names: '%s[%d]: ' % (o, index) if index < n else w[index - n],
+                          option))
     return steps

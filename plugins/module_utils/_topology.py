@@ -252,3 +252,39 @@ def topology_objects(namespaces, bridge, interface='eth0', bridge_address='', mt
                                 {'out_interface': bridge, 'ctstate': ['RELATED', 'ESTABLISHED'], 'jump': 'ACCEPT',
                                  'ip_version': family}]}
     return out
+
+
+# the option `topology` of the module labnet.netns.lab
+LAB_OPTIONS = dict(
+    bridge=dict(type='str', required=True),
+    namespaces=dict(type='list', elements='dict', required=True),
+    interface=dict(type='str', default='eth0'),
+    bridge_address=dict(type='str', default=''),
+    ports=dict(type='list', elements='str', default=[]),
+    mtu=dict(type='int', default=0),
+    exclusive=dict(type='bool', default=False),
+    force=dict(type='bool', default=False))
+
+
+def lab_entries(topology):
+    """The entries that the option `topology` of the module lab (TOPOLOGY, validated by
+    LAB_OPTIONS) adds to its lists: option -> [(entry, where)], WHERE naming the part of the
+    topology it comes from in messages. Every problem of the topology is raised at once."""
+    problems = Problems()
+    hosts = check_topology(problems, topology, lambda part: 'topology.' + part)[0]
+    for index, port in enumerate(topology['ports']):
+        where = 'topology.ports[%d]' % index
+        if problems.name(where, port, validate_ifname, 'the host') is not None:
+            if port in hosts:
+                problems.add(where, '%r is also the name of %s' % (port, hosts[port]))
+            hosts.setdefault(port, where)
+    if problems:
+        raise LabnetError('%d problem(s) in the topology: %s' % (len(problems), '; '.join(problems)))
+    objects = topology_objects(topology['namespaces'], topology['bridge'], topology['interface'],
+                               topology['bridge_address'], topology['mtu'], topology['exclusive'],
+                               topology['force'], topology['ports'])
+    named = ['topology.namespaces[%d]' % index for index in range(len(topology['namespaces']))]
+    return {'namespaces': list(zip(objects['netns'], named)),
+            'veths': list(zip(objects['veths'], named)),
+            'bridges': [(objects['bridge'], 'topology.bridge')],
+            'addresses': list(zip(objects['addresses'], [where + '.address' for where in named] + ['topology.bridge_address']))}

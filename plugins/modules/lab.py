@@ -86,6 +86,64 @@ options:
     type: list
     elements: dict
     default: []
+  topology:
+    description:
+      - A bridge topology as the role P(labnet.netns.bridge_topology#role) describes it, for the
+        lists it stands for. Per namespace of O(topology.namespaces), an entry of O(namespaces)
+        (its name), of O(veths) (the inner end O(topology.interface) in the namespace, the host end
+        C(veth-NAME) outside) and of O(addresses) (its address on the inner end); one entry of
+        O(bridges) (O(topology.bridge) with the host ends and O(topology.ports) as its ports); and
+        the bridge's own address in O(addresses) (with O(topology.bridge_address), or an empty one
+        with O(topology.exclusive)).
+      - These entries come after each list's own; an object listed in both is refused as listed twice.
+        They take O(owner), O(adopt) and O(force) like the lists' own entries.
+      - Every problem of the topology (names, duplicates, addresses, keys) is reported in one
+        message, each naming its part (for example C(topology.namespaces[2].address)), before
+        anything changes.
+      - At 1000 namespaces, a task with the topology hands ansible-core 1000 entries instead of 3000
+        to 4000, which saves it a few tenths of a second per run.
+    type: dict
+    version_added: 0.2.0
+    suboptions:
+      bridge:
+        description: The bridge's name.
+        type: str
+        required: true
+      namespaces:
+        description:
+          - The namespaces, each with the keys C(name) and C(address) (in CIDR form, on the inner end),
+            and optionally C(interface) (the inner end's name, default O(topology.interface)) and
+            C(host_interface) (the host end's name, default C(veth-NAME)).
+        type: list
+        elements: dict
+        required: true
+      interface:
+        description: The inner end's name in every namespace that does not set its own.
+        type: str
+        default: eth0
+      bridge_address:
+        description: The bridge's own address, in CIDR form; empty for none.
+        type: str
+        default: ''
+      ports:
+        description: More ports of the bridge, after the host ends, for example a VXLAN device of O(vxlans).
+        type: list
+        elements: str
+        default: []
+      mtu:
+        description: The MTU of the veths (both ends) and of the bridge; V(0) leaves the kernel's MTU.
+        type: int
+        default: 0
+      exclusive:
+        description: O(labnet.netns.netns_address#module:exclusive) of every address entry.
+        type: bool
+        default: false
+      force:
+        description:
+          - O(labnet.netns.netns#module:force) of every namespace entry (a teardown removes the name
+            of a namespace that still has processes).
+        type: bool
+        default: false
 requirements:
   - pyroute2 >= 0.7.2 on the target
   - iptables on the target, when O(rules) is not empty
@@ -119,6 +177,17 @@ EXAMPLES = r'''
     addresses:
       - {interface: eth0, namespace: net1, addresses: [10.0.1.1/24]}
       - {interface: eth0, namespace: net2, addresses: [10.0.1.2/24]}
+    rules:
+      - {in_interface: br0, jump: ACCEPT}
+
+- name: The same lab from a topology (the entries above, expanded on the target)
+  labnet.netns.lab:
+    owner: lab/demo
+    topology:
+      bridge: br0
+      namespaces:
+        - {name: net1, address: 10.0.1.1/24}
+        - {name: net2, address: 10.0.1.2/24}
     rules:
       - {in_interface: br0, jump: ACCEPT}
 

@@ -140,3 +140,92 @@ def test_teardown_without_diff_reads_less_and_does_the_same(sandbox):
     assert not assert_ok(sandbox.module('lab', diff=False, state='absent', **args))['changed']
     sandbox.sh('ip netns del theirs')
     assert sandbox.snapshot() == before
+
+
+# -- topology: the role's description of a lab, expanded on the target -------------------------
+
+def topology(n=3, **extra):
+    topo = dict(bridge='br0', namespaces=[{'name': 'n%d' % i, 'address': '10.0.1.%d/24' % (i + 1)} for i in range(n)],
+                bridge_address='10.0.1.254/24', exclusive=True)
+    topo.update(extra)
+    return topo
+
+
+def test_topology_is_the_four_lists_it_stands_for(sandbox):
+    # what the topology builds, the explicit lists (as the filter bridge_topology_objects gives
+    # them) find right: the same objects, the same marks, the same addresses
+    real = four_runs(sandbox, 'lab', owner='lab/t', topology=topology(mtu=1400),
+                     rules=[{'in_interface': 'br0', 'jump': 'ACCEPT'}])
+    assert [n['name'] for n in real['namespaces']] == ['n0', 'n1', 'n2']
+    assert real['bridges'][0]['ports'] == ['veth-n0', 'veth-n1', 'veth-n2']
+    host = sandbox.links(None)
+    assert host['br0']['mtu'] == 1400 and host['veth-n2']['mtu'] == 1400 and host['veth-n0']['master'] == 'br0'
+    assert sandbox.links('n1')['eth0']['mtu'] == 1400
+    sandbox.sh('iptables -P FORWARD DROP')
+    sandbox.sh('ip netns exec n0 ping -c1 -W2 10.0.1.3 && ip netns exec n2 ping -c1 -W2 10.0.1.254')
+    explicit = dict(
+        owner='lab/t', namespaces=[{'name': 'n%d' % i} for i in range(3)],
+        veths=[{'name': 'eth0', 'namespace': 'n%d' % i, 'peer': 'veth-n%d' % i, 'mtu': 1400} for i in range(3)],
+        bridges=[{'name': 'br0', 'ports': ['veth-n%d' % i for i in range(3)], 'mtu': 1400}],
+        addresses=[{'interface': 'eth0', 'namespace': 'n%d' % i, 'addresses': ['10.0.1.%d/24' % (i + 1)], 'exclusive': True}
+                   for i in range(3)] + [{'interface': 'br0', 'addresses': ['10.0.1.254/24'], 'exclusive': True}])
+    same = assert_ok(sandbox.module('lab', **explicit))
+    assert not same['changed'], same['operations']
+    # drift: an address changed in the topology replaces the old one (exclusive)
+    moved = assert_ok(sandbox.module('lab', owner='lab/t', topology=topology(mtu=1400, namespaces=[
+        {'name': 'n0', 'address': '10.0.1.1/24'}, {'name': 'n1', 'address': '10.0.1.12/24'},
+        {'name': 'n2', 'address': '10.0.1.3/24'}])))
+    assert moved['operations'] == ['remove address 10.0.1.2/24 from n1/eth0', 'add address 10.0.1.12/24 to n1/eth0'], \
+        moved['operations']
+
+
+def test_topology_teardown_removes_what_is_ours_and_keeps_the_users(sandbox):
+    sandbox.sh('ip netns add keep && ip link add u0 type veth peer name u1 netns keep')
+    before = sandbox.snapshot()
+    args = dict(owner='lab/t', topology=topology(4, ports=['vx0']), vxlans=[{'name': 'vx0', 'vni': 42}])
+    assert_ok(sandbox.module('lab', **args))
+    assert sandbox.links(None)['vx0']['master'] == 'br0'
+    check = assert_ok(sandbox.module('lab', check=True, state='absent', **args))
+    down = assert_ok(sandbox.module('lab', state='absent', **args))
+    assert down['operations'] == check['operations'] and down['changed']
+    assert not [op for op in down['operations'] if op.startswith('delete veth')], down['operations']
+    assert sandbox.snapshot() == before
+    assert not assert_ok(sandbox.module('lab', state='absent', **args))['changed']
+    STATS["objects of the user's checked unchanged after our runs"] += 1
+
+
+def test_topology_problems_are_named_all_at_once_and_nothing_changes(sandbox):
+    before = sandbox.snapshot()
+    res = assert_failed(sandbox.module('lab', topology=topology(
+        bridge='br+', mtu=10, ports=['veth-n2', 'x' * 16],
+        namespaces=[{'name': 'n0', 'address': '10.0.1.1/24'}, {'name': 'n0', 'address': '10.0.1.1'},
+                    {'name': 'n2', 'address': '10.0.1.254/24', 'colour': 'red'}, {'name': 'n/3', 'address': '10.0.1.4/24'}])),
+        '9 problem(s) in the topology', "topology.bridge: 'br+' ends with '+'", 'topology.mtu: ',
+        "topology.namespaces[1].name: 'n0' is also the name of topology.namespaces[0]",
+        "topology.namespaces[1].address: address '10.0.1.1' must be in CIDR form",
+        "topology.namespaces[2]: unknown key 'colour'",
+        'topology.namespaces[2].address: 10.0.1.254 is also the address of topology.bridge_address',
+        'topology.namespaces[3].name: ', "topology.ports[0]: 'veth-n2' is also the name of topology.namespaces[2].host_interface",
+        'topology.ports[1]: ')
+    assert res['operations'] == [] and not res['changed']
+    # what ansible-core checks: the parts' types, required parts
+    assert_failed(sandbox.module('lab', topology={'namespaces': []}), 'bridge')
+    assert_failed(sandbox.module('lab', topology=topology(mtu='big')), 'mtu')
+    assert_failed(sandbox.module('lab', topology=topology(namespaces=[{'name': 'a', 'address': '10.0.1.1/24'}], colour='red')),
+                  'colour')
+    assert_failed(sandbox.module('lab', topology=topology(namespaces=[])), 'topology.namespaces: is empty')
+    # an explicit entry and a topology entry for the same object
+    assert_failed(sandbox.module('lab', namespaces=[{'name': 'n1'}], topology=topology()),
+                  "namespace 'n1' is listed twice (namespaces[0] and topology.namespaces[1])")
+    assert sandbox.snapshot() == before
+
+
+def test_topology_objects_of_the_users_in_the_way_are_refused_before_anything_changes(sandbox):
+    sandbox.sh('ip netns add n1 && ip link add veth-n2 type veth peer name u2')
+    before = sandbox.snapshot()
+    res = assert_failed(sandbox.module('lab', owner='lab/t', topology=topology()), 'namespace n1 already exists and was not made')
+    assert res['operations'] == [] and sandbox.snapshot() == before
+    res = assert_failed(sandbox.module('lab', owner='lab/t', adopt=True, topology=topology()),
+                        'veth veth-n2 exists but is paired with u2, not with n2/eth0')
+    assert res['operations'] == [] and sandbox.snapshot() == before
+    STATS["objects of the user's checked unchanged after our runs"] += 1
