@@ -14,8 +14,8 @@ __metaclass__ = type
 import ipaddress
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, claim_once, is_ours, mark_owner,
-    parse_interface_address)
+    OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, claim_once, interface_address, is_ours,
+    mark_owner, parse_interface_address)
 from ansible_collections.labnet.netns.plugins.module_utils._links import (
     LinkResource, attr_ops, check_ifname, check_namespace,
     link_key, namespace_option, where)
@@ -93,7 +93,7 @@ class AddressResource(LinkResource):
             if ns not in cache:
                 cache[ns] = kernel.addresses(ns)
             mine = [a for a in cache[ns] if a['index'] == link['index']]
-            current = [ipaddress.ip_interface('%s/%d' % (a['address'], a['prefixlen'])) for a in mine]
+            current = [interface_address('%s/%d' % (a['address'], a['prefixlen'])) for a in mine]
             secondary = [addr for addr, a in zip(current, mine) if a.get('flags', 0) & IFA_F_SECONDARY]
             ours = is_ours(link['alias'], want['owner'])
             haves.append({'link': link, 'addresses': current, 'secondary': secondary, 'ours': ours,
