@@ -75,7 +75,7 @@ class AddressResource(LinkResource):
                 for addr in want['addresses']:
                     claim_once(claims, (want['namespace'], addr.ip), index,
                                'give address %s to an interface of %s: one address, one interface'
-                               % (addr.ip, where(want['namespace'])))
+                               % (addr.ip, where(want['namespace'])), self.where)
 
     def read(self, kernel, wants):
         links = self.link_cache(kernel)

@@ -13,8 +13,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, claim, claim_once, is_ours, mark_owner,
-    release, validate_ifname, validate_mtu)
+    MARK_PREFIX, OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, claim, claim_once, is_ours,
+    mark_owner, release, validate_ifname, validate_mtu)
 from ansible_collections.labnet.netns.plugins.module_utils._links import (
     LinkResource, attr_ops, check_ifname, check_namespace,
     link_key, mark_ops, namespace_option, where)
@@ -81,7 +81,7 @@ class BridgeResource(LinkResource):
             if want['state'] == 'present':
                 for port in want['ports'] or []:
                     claim_once(self.claimed, (want['namespace'], port), index,
-                               'list %s as a port: a port belongs to one bridge' % link_key(want['namespace'], port))
+                               'list %s as a port: a port belongs to one bridge' % link_key(want['namespace'], port), self.where)
 
     def read(self, kernel, wants):
         links = self.link_cache(kernel)
@@ -213,6 +213,13 @@ def plan_bridge(want, have):
         refusal = _port_refusal(port, name, link, bridge)
         if refusal:
             raise LabnetError(refusal)
+        moved = link['master'] is not None and (bridge is None or link['master'] != bridge['index'])
+        if moved and not (link.get('alias') or '').startswith(MARK_PREFIX) and not want.get('force'):
+            # an interface of the user's on another bridge of theirs: taking it would change
+            # their lab, and nothing would put it back
+            raise LabnetError('port %s of bridge %s is a port of %s and was not made by labnet.netns: refusing to take '
+                              'it from there (nothing would put it back). Detach it first, or set force=true'
+                              % (link_key(ns, port), name, link.get('master_name') or 'another master'))
 
     ops = []
     attrs = _bridge_attrs(want)

@@ -300,6 +300,7 @@ class Resource:
     DEFAULT_OWNER = None  # the owner named in the marks of what the module creates (its name)
     assumed = ()  # check mode: what was planned as if an earlier task had created it
     assume = False  # plan what an earlier task or step would create (set by the runner)
+    where = None  # where(index) names an object in messages (set by the runner)
     planned = None  # what earlier steps of this run plan: {'namespaces': set, 'links': {(ns, ifname): attrs}}
     shared = None  # link dumps shared by the steps of a run while nothing changes (see LinkCache)
     module = None  # the AnsibleModule, for resources that run commands (set by run_module)
@@ -340,12 +341,14 @@ class Resource:
         """Add to PLANNED what the objects of this step will be after it (for later steps)."""
 
 
-def claim_once(claims, thing, index, what):
-    """Record that items[INDEX] uses THING (in CLAIMS, a dict); a THING already used by another
-    item is refused: 'items[i] and items[j] both WHAT'."""
+def claim_once(claims, thing, index, what, where=None):
+    """Record that item INDEX uses THING (in CLAIMS, a dict); a THING already used by another
+    item is refused: 'items[i] and items[j] both WHAT'. WHERE(index) names an item (the step's
+    names: 'veths[0]', 'topology.namespaces[2]'), by default 'items[INDEX]'."""
     other = claims.setdefault(thing, index)
     if other != index:
-        raise LabnetError('items[%d] and items[%d] both %s' % (other, index, what))
+        where = where or (lambda i: 'items[%d]' % i)
+        raise LabnetError('%s and %s both %s' % (where(other), where(index), what))
 
 
 def _roll_back(resource, kernel, applied):
@@ -432,6 +435,7 @@ class Step:
                 raise LabnetError('%s %r is listed twice (%s and %s)' % (
                     resource.RESULT_KEY.rstrip('s'), key, self.where(seen[key]), self.where(index)))
             seen[key] = index
+        resource.where = self.where
         resource.validate_batch(self.wants)
 
     def where(self, index):
@@ -511,6 +515,12 @@ def run_steps(module, steps, settle=None, report='all'):
                     if plan.ops:
                         step.resource.register(want, plan, planned)
             if not module.check_mode:
+                # a later step may rest on what an earlier step of this run makes, never on what
+                # an earlier task would (check mode's assumption): refused before the first change
+                missing = [text.split(': planned as')[0] for step in steps for text in step.resource.assumed]
+                if missing:
+                    raise LabnetError('%s, and no earlier list of this task makes it; nothing was changed'
+                                      % '; '.join(sorted(set(missing))))
                 for step in steps:
                     if step.depends:
                         step.plan(kernel, assume=False)

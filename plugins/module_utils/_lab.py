@@ -43,7 +43,9 @@ def lab_argument_spec():
                 report=dict(type='str', default='all', choices=REPORT_CHOICES))
     for option, dummy in KINDS:
         spec[option] = dict(type='list', elements='dict', default=[])
-    spec['topology'] = dict(type='dict', options=LAB_OPTIONS)
+    # checked by lab_entries: ansible-core 2.19 fails with a traceback on a value that is not a
+    # mapping for an option of type dict with suboptions
+    spec['topology'] = dict(type='raw', options=LAB_OPTIONS)
     return spec
 
 

@@ -267,9 +267,16 @@ LAB_OPTIONS = dict(
 
 
 def lab_entries(topology):
-    """The entries that the option `topology` of the module lab (TOPOLOGY, validated by
-    LAB_OPTIONS) adds to its lists: option -> [(entry, where)], WHERE naming the part of the
+    """The entries that the option `topology` of the module lab (TOPOLOGY, checked against
+    LAB_OPTIONS here) adds to its lists: option -> [(entry, where)], WHERE naming the part of the
     topology it comes from in messages. Every problem of the topology is raised at once."""
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+    if not isinstance(topology, dict):
+        raise LabnetError('topology must be a mapping (bridge, namespaces, ...), got %s' % got(topology))
+    checked = ArgumentSpecValidator(LAB_OPTIONS).validate(topology)
+    if checked.error_messages:
+        raise LabnetError('topology: %s' % '; '.join(checked.error_messages))
+    topology = checked.validated_parameters
     problems = Problems()
     hosts = check_topology(problems, topology, lambda part: 'topology.' + part)[0]
     for index, port in enumerate(topology['ports']):

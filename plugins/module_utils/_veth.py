@@ -53,7 +53,7 @@ class VethResource(LinkResource):
         for index, want in enumerate(wants):
             for ns, ifname in ((want['namespace'], want['name']), (want['peer_namespace'], want['peer'])):
                 claim_once(ends, (ns, ifname), index,
-                           'name %s as an end of their veth pair: an interface is an end of one pair' % link_key(ns, ifname))
+                           'name %s as an end of their veth pair: an interface is an end of one pair' % link_key(ns, ifname), self.where)
 
     def read(self, kernel, wants):
         links = self.link_cache(kernel)

@@ -103,7 +103,7 @@ class VxlanResource(LinkResource):
             if want['state'] == 'present':
                 claim_once(vnis, (want['namespace'], want['vni'], want['port']), index,
                            'use vni %d on port %d in %s: the kernel takes a VNI once per port'
-                           % (want['vni'], want['port'], where(want['namespace'])))
+                           % (want['vni'], want['port'], where(want['namespace'])), self.where)
 
     def register(self, want, plan, planned):
         if want['state'] == 'present':

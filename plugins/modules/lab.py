@@ -102,7 +102,9 @@ options:
         anything changes.
       - At 1000 namespaces, a task with the topology hands ansible-core 1000 entries instead of 3000
         to 4000, which saves it a few tenths of a second per run.
-    type: dict
+      - A mapping with the keys below; its type is C(raw) only so that the module itself refuses a
+        value that is not a mapping, with a clear message.
+    type: raw
     version_added: 0.2.0
     suboptions:
       bridge:
@@ -126,7 +128,11 @@ options:
         type: str
         default: ''
       ports:
-        description: More ports of the bridge, after the host ends, for example a VXLAN device of O(vxlans).
+        description:
+          - More ports of the bridge, after the host ends, for example a VXLAN device of O(vxlans).
+          - As O(labnet.netns.linux_bridge#module:ports), they must exist (or be made by an earlier list), and an
+            interface the collection did not make that is a port of another bridge is refused (unless O(force)).
+            An interface of the user's attached here is detached again when teardown deletes the bridge.
         type: list
         elements: str
         default: []
@@ -140,8 +146,10 @@ options:
         default: false
       force:
         description:
-          - O(labnet.netns.netns#module:force) of every namespace entry (a teardown removes the name
-            of a namespace that still has processes).
+          - O(labnet.netns.netns#module:force) of every namespace entry. With O(state=absent) it removes a
+            namespace that still has processes (its name; the processes keep it alive) and, without
+            O(adopt), a namespace of that name that the collection did not make.
+          - The role's teardown sets it with O(adopt=true), so that only the first applies.
         type: bool
         default: false
 requirements:

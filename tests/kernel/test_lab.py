@@ -217,6 +217,10 @@ def test_topology_problems_are_named_all_at_once_and_nothing_changes(sandbox):
     # an explicit entry and a topology entry for the same object
     assert_failed(sandbox.module('lab', namespaces=[{'name': 'n1'}], topology=topology()),
                   "namespace 'n1' is listed twice (namespaces[0] and topology.namespaces[1])")
+    assert_failed(sandbox.module('lab', veths=[{'name': 'veth-n0', 'peer': 'qq'}], topology=topology()),
+                  'veths[0] and topology.namespaces[0] both name veth-n0 as an end of their veth pair')
+    assert_failed(sandbox.module('lab', bridges=[{'name': 'br1', 'ports': ['veth-n2']}], topology=topology()),
+                  'bridges[0] and topology.bridge both list veth-n2 as a port')
     assert sandbox.snapshot() == before
 
 
@@ -229,3 +233,53 @@ def test_topology_objects_of_the_users_in_the_way_are_refused_before_anything_ch
                         'veth veth-n2 exists but is paired with u2, not with n2/eth0')
     assert res['operations'] == [] and sandbox.snapshot() == before
     STATS["objects of the user's checked unchanged after our runs"] += 1
+
+
+def test_a_missing_port_or_interface_is_refused_before_anything_changes(sandbox):
+    # check mode plans it as made by an earlier task of the play (and says so); a real run has
+    # no earlier task in the middle of it: it refuses before the namespaces step makes anything
+    before = sandbox.snapshot()
+    args = dict(owner='lab/t', topology=topology(2, ports=['nosuch']))
+    check = assert_ok(sandbox.module('lab', check=True, **args))
+    assert any('nosuch' in text for text in check['assumed']), check
+    res = assert_failed(sandbox.module('lab', **args),
+                        'interface nosuch does not exist, and no earlier list of this task makes it; nothing was changed')
+    assert res['operations'] == [] and not res['changed']
+    res = assert_failed(sandbox.module('lab', namespaces=[{'name': 'a'}],
+                                       addresses=[{'namespace': 'b', 'interface': 'x', 'addresses': ['10.0.1.1/24']}]),
+                        'namespace b does not exist', 'nothing was changed')
+    assert res['operations'] == []
+    assert sandbox.snapshot() == before
+
+
+def test_a_topology_that_is_not_a_mapping_is_refused_clearly(sandbox):
+    # ansible-core 2.19 fails with a traceback (TypeError in its suboption handling) for a
+    # non-mapping value of an option of type dict with suboptions: the module checks it itself
+    for value, got in ((5, 'an integer 5'), (True, 'a boolean True'), ([1], 'a list [1]'), ([None], 'a list [None]'),
+                       ('br0', "a string 'br0'")):
+        res = assert_failed(sandbox.module('lab', topology=value), 'topology must be a mapping', got)
+        assert 'exception' not in res and res['operations'] == []
+    assert_failed(sandbox.module('lab', topology={'bridge': 'br0', 'namespaces': [{'name': 'a', 'address': '10.0.1.1/24'}],
+                                                  'ports': 'veth-x', 'mtu': 'big'}), 'topology: ', 'mtu')
+
+
+def test_a_users_interface_on_a_bridge_of_theirs_is_not_taken_from_it(sandbox):
+    # a port of the user's bridge listed as a port of ours: refused (nothing would put it back
+    # on their bridge), in check mode too; with force it is moved, as asked
+    sandbox.sh('ip link add ubr type bridge && ip link add um type veth peer name um2 && ip link set um master ubr')
+    before = sandbox.snapshot()
+    args = dict(owner='lab/t', topology=topology(2, ports=['um']))
+    for check in (True, False):
+        res = assert_failed(sandbox.module('lab', check=check, **args),
+                            'port um of bridge br0 is a port of ubr and was not made by labnet.netns')
+        assert res['operations'] == []
+    assert sandbox.snapshot() == before
+    STATS["objects of the user's checked unchanged after our runs"] += 1
+    res = assert_ok(sandbox.module('lab', force=True, **args))
+    assert 'attach um to bridge br0 (was on ubr)' in res['operations']
+    # a free interface of the user's may be attached (teardown detaches it with the bridge)
+    sandbox.sh('ip link add uf type veth peer name uf2')
+    assert_ok(sandbox.module('lab', **dict(args, topology=topology(2, ports=['uf']))))
+    assert sandbox.links(None)['uf']['master'] == 'br0'
+    assert_ok(sandbox.module('lab', state='absent', **dict(args, topology=topology(2, ports=['uf']))))
+    assert 'master' not in sandbox.links(None)['uf'] or sandbox.links(None)['uf']['master'] is None
