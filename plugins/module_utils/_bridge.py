@@ -86,6 +86,7 @@ class BridgeResource(LinkResource):
     def read(self, kernel, wants):
         links = self.link_cache(kernel)
         claimed = getattr(self, 'claimed', {})
+        listed = set((w['namespace'], w['name']) for w in wants if w['state'] == 'present')
         haves = []
         for index, want in enumerate(wants):
             ns = want['namespace']
@@ -110,6 +111,8 @@ class BridgeResource(LinkResource):
             for link in ports.values():
                 if link is not None:
                     link['master_name'] = index_names.get(link['master'])
+                    # its bridge is described by this task too (and does not list it): the task says where it goes
+                    link['master_listed'] = (ns, link['master_name']) in listed
                     link['held_by'] = sorted(holders.get(link['index'], []))
             # ports that other items of this task attach elsewhere: exclusive_ports leaves them to those
             taken = set(port for (pns, port), i in claimed.items() if pns == ns and i != index)
@@ -214,9 +217,10 @@ def plan_bridge(want, have):
         if refusal:
             raise LabnetError(refusal)
         moved = link['master'] is not None and (bridge is None or link['master'] != bridge['index'])
-        if moved and not (link.get('alias') or '').startswith(MARK_PREFIX) and not want.get('force'):
-            # an interface of the user's on another bridge of theirs: taking it would change
-            # their lab, and nothing would put it back
+        if moved and not (link.get('alias') or '').startswith(MARK_PREFIX) and not want.get('force') \
+                and not link.get('master_listed'):
+            # an interface of the user's on another bridge of theirs, which this task does not
+            # describe: taking it would change their lab, and nothing would put it back
             raise LabnetError('port %s of bridge %s is a port of %s and was not made by labnet.netns: refusing to take '
                               'it from there (nothing would put it back). Detach it first, or set force=true'
                               % (link_key(ns, port), name, link.get('master_name') or 'another master'))

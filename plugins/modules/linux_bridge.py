@@ -56,8 +56,9 @@ options:
       - Interfaces (in the bridge's namespace) that must be ports of this bridge. They must exist.
       - Ports not listed are left alone unless O(exclusive_ports=true).
       - A listed interface that is a port of another bridge is moved to this one when the collection made it
-        (drift repaired). One it did not make (the user's, on a bridge of theirs) is refused before anything
-        changes, unless O(force=true): nothing would put it back.
+        (drift repaired), and so is one whose bridge is another entry of the same task. One it did not make,
+        on a bridge of the user's that the task does not describe, is refused before anything changes, unless
+        O(force=true): nothing would put it back.
       - The up state of ports is not managed here (M(labnet.netns.veth) does that for veth ends).
       - A port the kernel cannot take (a loopback device, a device that is not Ethernet, a device a macvlan, ipvlan
         or macsec link sits on) is refused before anything changes. If the kernel refuses a port all the same,
