@@ -57,8 +57,8 @@ options:
       - Ports not listed are left alone unless O(exclusive_ports=true).
       - A listed interface that is a port of another bridge is moved to this one when the collection made it
         (drift repaired), and so is one whose bridge is another entry of the same task. One it did not make,
-        on a bridge of the user's that the task does not describe, is refused before anything changes, unless
-        O(force=true): nothing would put it back.
+        on a bridge of the user's that the task does not describe, is refused before anything changes (nothing
+        would put it back), unless O(force=true).
       - The up state of ports is not managed here (M(labnet.netns.veth) does that for veth ends).
       - A port the kernel cannot take (a loopback device, a device that is not Ethernet, a device a macvlan, ipvlan
         or macsec link sits on) is refused before anything changes. If the kernel refuses a port all the same,
