@@ -29,14 +29,12 @@ def bridge_topology_objects(namespaces, bridge, interface='eth0', bridge_address
         if problems:
             raise AnsibleFilterError('bridge_topology_objects: %s' % '; '.join(problems))
     try:
-        out = topology_objects(namespaces, bridge, interface, bridge_address, mtu, exclusive, force)
+        return topology_objects(namespaces, bridge, interface, bridge_address, mtu, exclusive, force)
     except LabnetError as exc:
         raise AnsibleFilterError('bridge_topology_objects: %s' % exc.msg)
     except (AttributeError, KeyError, TypeError, ValueError) as exc:  # unchecked input (check=false)
         raise AnsibleFilterError('bridge_topology_objects: the topology is not valid (%s: %s); '
                                  'the filter bridge_topology_problems lists every problem' % (type(exc).__name__, exc))
-    del out['bridge']
-    return out
 
 
 def _flag(name, value):

@@ -13,8 +13,8 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    MARK_PREFIX, OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, claim, claim_once, is_ours,
-    mark_owner, release, validate_ifname, validate_mtu)
+    OWNERSHIP_OPTIONS, STATE_CHOICES, LabnetError, Op, Plan, claim, claim_once, is_ours, mark_owner,
+    release, validate_ifname, validate_mtu)
 from ansible_collections.labnet.netns.plugins.module_utils._links import (
     LinkResource, attr_ops, check_ifname, check_namespace,
     link_key, mark_ops, namespace_option, where)
@@ -217,7 +217,7 @@ def plan_bridge(want, have):
         if refusal:
             raise LabnetError(refusal)
         moved = link['master'] is not None and (bridge is None or link['master'] != bridge['index'])
-        if moved and not (link.get('alias') or '').startswith(MARK_PREFIX) and not want.get('force') \
+        if moved and not is_ours(link.get('alias')) and not want.get('force') \
                 and not link.get('master_listed'):
             # an interface of the user's on another bridge of theirs, which this task does not
             # describe: taking it would change their lab, and nothing would put it back

@@ -485,6 +485,8 @@ class Step:
 
 
 REPORT_CHOICES = ['all', 'changed']
+# an assumption of check mode reads 'WHAT IS MISSING: planned as WHAT IT IS TAKEN FOR (...)'
+PLANNED_AS = ': planned as '
 
 
 def run_steps(module, steps, settle=None, report='all'):
@@ -517,7 +519,7 @@ def run_steps(module, steps, settle=None, report='all'):
             if not module.check_mode:
                 # a later step may rest on what an earlier step of this run makes, never on what
                 # an earlier task would (check mode's assumption): refused before the first change
-                missing = [text.split(': planned as')[0] for step in steps for text in step.resource.assumed]
+                missing = [text.split(PLANNED_AS)[0] for step in steps for text in step.resource.assumed]
                 if missing:
                     raise LabnetError('%s, and no earlier list of this task makes it; nothing was changed'
                                       % '; '.join(sorted(set(missing))))

@@ -11,7 +11,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    LabnetError, Op, Resource, validate_ifname, validate_netns_name)
+    PLANNED_AS, LabnetError, Op, Resource, validate_ifname, validate_netns_name)
 UNKNOWN = object()  # a peer in a namespace that has no name under /run/netns
 # the kinds of link the collection makes (an unmarked one may be a link of ours not marked yet)
 MADE_KINDS = ('veth', 'bridge', 'macvlan', 'ipvlan', 'tun', 'ipip', 'vxlan')
@@ -65,7 +65,9 @@ class LinkCache:
         self._links = {}
         self._by_index = {}
 
-    def _note(self, text):
+    def _note(self, missing, planned):
+        """MISSING ('interface x does not exist') was PLANNED as made by an earlier task."""
+        text = '%s%s%s (an earlier task would create it)' % (missing, PLANNED_AS, planned)
         if text not in self.assumed:
             self.assumed.append(text)
 
@@ -77,8 +79,7 @@ class LinkCache:
                 if self.assume and ns in self.planned['namespaces']:
                     self.planned['used'] = True
                 elif not missing_ok:
-                    self._note('namespace %s does not exist: planned as an empty namespace '
-                               '(an earlier task would create it)' % ns)
+                    self._note('namespace %s does not exist' % ns, 'an empty namespace')
                 return {}
             removed = self.planned.get('removed')
             if removed and ns in removed:
@@ -136,8 +137,7 @@ class LinkCache:
         missing, unless in check mode, where it is assumed to be made by an earlier task."""
         link = self.get(ns, ifname)
         if link is None and self.assume:
-            self._note('interface %s does not exist: planned as a new interface, down, without '
-                       'addresses (an earlier task would create it)' % link_key(ns, ifname))
+            self._note('interface %s does not exist' % link_key(ns, ifname), 'a new interface, down, without addresses')
             link = {'index': -1, 'ifname': ifname, 'kind': None, 'up': False, 'mtu': None, 'mac': None,
                     'master': None, 'link': None, 'link_netnsid': None, 'alias': None, 'assumed': True}
         return link

@@ -206,14 +206,13 @@ def check_topology(problems, values, name):
     return hosts, bridge_addr
 
 
-def topology_objects(namespaces, bridge, interface='eth0', bridge_address='', mtu=0, exclusive=False, force=False,
-                     ports=()):
+def topology_objects(namespaces, bridge, interface='eth0', bridge_address='', mtu=0, exclusive=False, force=False):
     """The entries of each module for a topology that check_topology found right: 'netns',
     'veths', 'addresses' (the bridge's own last, when it has one or with EXCLUSIVE), 'ports' (the
-    host ends, then PORTS), 'bridge' (its entry for linux_bridge), 'routes' (the namespaces'
+    host ends), 'routes' (the namespaces'
     default routes via the bridge's address) and 'nat' (the lab's subnet, its forwarding sysctl and
     its rules; None without a bridge address). MTU (when > 0), EXCLUSIVE and FORCE (when true) are
-    set in every veth (and the bridge), address and namespace entry."""
+    set in every veth, address and namespace entry."""
     if isinstance(mtu, bool) or not isinstance(mtu, (int, str, type(None))):
         raise LabnetError('mtu must be a whole number, 0 for none, got %r' % (mtu,))
     try:
@@ -234,8 +233,6 @@ def topology_objects(namespaces, bridge, interface='eth0', bridge_address='', mt
         out['veths'].append(dict(veth, namespace=name, name=inner, peer=outer))
         out['addresses'].append(dict(address, namespace=name, interface=inner, addresses=[ns['address']]))
         out['ports'].append(outer)
-    out['ports'].extend(ports)
-    out['bridge'] = dict(veth, name=bridge, ports=out['ports'])
     # with exclusive always listed, so that an address removed from the variables goes away too
     if bridge_address or exclusive:
         out['addresses'].append(dict(address, interface=bridge, addresses=[bridge_address] if bridge_address else []))
@@ -288,10 +285,12 @@ def lab_entries(topology):
     if problems:
         raise LabnetError('%d problem(s) in the topology: %s' % (len(problems), '; '.join(problems)))
     objects = topology_objects(topology['namespaces'], topology['bridge'], topology['interface'],
-                               topology['bridge_address'], topology['mtu'], topology['exclusive'],
-                               topology['force'], topology['ports'])
+                               topology['bridge_address'], topology['mtu'], topology['exclusive'], topology['force'])
+    bridge = dict(name=topology['bridge'], ports=objects['ports'] + topology['ports'])
+    if topology['mtu'] > 0:
+        bridge['mtu'] = topology['mtu']
     named = ['topology.namespaces[%d]' % index for index in range(len(topology['namespaces']))]
     return {'namespaces': list(zip(objects['netns'], named)),
             'veths': list(zip(objects['veths'], named)),
-            'bridges': [(objects['bridge'], 'topology.bridge')],
+            'bridges': [(bridge, 'topology.bridge')],
             'addresses': list(zip(objects['addresses'], [where + '.address' for where in named] + ['topology.bridge_address']))}
