@@ -77,6 +77,10 @@ class AddressResource(LinkResource):
                                'give address %s to an interface of %s: one address, one interface'
                                % (addr.ip, where(want['namespace'])), self.where)
 
+    def reads(self, want):
+        present = [want['namespace']] if want['state'] == 'present' else []
+        return present, present
+
     def read(self, kernel, wants):
         links = self.link_cache(kernel)
         cache = {}

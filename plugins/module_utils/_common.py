@@ -340,6 +340,11 @@ class Resource:
     def register(self, want, plan, planned):
         """Add to PLANNED what the objects of this step will be after it (for later steps)."""
 
+    def reads(self, want):
+        """The namespaces whose links, and those whose addresses, read() will dump for WANT:
+        (links, addresses). The runner takes those dumps side by side first (Kernel.read_ahead)."""
+        return (), ()
+
 
 def claim_once(claims, thing, index, what, where=None):
     """Record that item INDEX uses THING (in CLAIMS, a dict); a THING already used by another
@@ -484,6 +489,17 @@ class Step:
         return [op for p in self.plans for op in p.ops]
 
 
+def read_ahead(kernel, steps):
+    """The dumps the steps' reads will take, taken side by side first (many namespaces)."""
+    links, addresses = [], []
+    for step in steps:
+        for want in step.wants:
+            some_links, some_addresses = step.resource.reads(want)
+            links.extend(some_links)
+            addresses.extend(some_addresses)
+    kernel.read_ahead(links, addresses)
+
+
 REPORT_CHOICES = ['all', 'changed']
 # an assumption of check mode reads 'WHAT IS MISSING: planned as WHAT IT IS TAKEN FOR (...)'
 PLANNED_AS = ': planned as '
@@ -506,6 +522,7 @@ def run_steps(module, steps, settle=None, report='all'):
         planned = {'namespaces': set(), 'links': {}}
         shared = {}
         with factory() as kernel:
+            read_ahead(kernel, steps)
             for index, step in enumerate(steps):
                 step.resource.planned = planned
                 step.resource.shared = shared
@@ -516,6 +533,7 @@ def run_steps(module, steps, settle=None, report='all'):
                 for want, plan in zip(step.wants, step.plans):
                     if plan.ops:
                         step.resource.register(want, plan, planned)
+            kernel.forget_read_ahead()
             if not module.check_mode:
                 # a later step may rest on what an earlier step of this run makes, never on what
                 # an earlier task would (check mode's assumption): refused before the first change

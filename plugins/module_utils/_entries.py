@@ -159,11 +159,17 @@ def _current_cookie():
     """The cookie of the network namespace this thread is in, or None (kernel < 5.14)."""
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM | socket.SOCK_CLOEXEC)
     try:
+        return socket_cookie(sock)
+    finally:
+        sock.close()
+
+
+def socket_cookie(sock):
+    """The cookie of the network namespace socket SOCK belongs to, or None (kernel < 5.14)."""
+    try:
         return struct.unpack('Q', sock.getsockopt(socket.SOL_SOCKET, SO_NETNS_COOKIE, 8))[0]
     except OSError:
         return None
-    finally:
-        sock.close()
 
 
 def cookie_of(path):

@@ -26,13 +26,14 @@ __metaclass__ = type
 import contextlib
 import errno
 import fcntl
+import marshal
 import os
 import struct
 import time
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import PROFILE, LabnetError
 from ansible_collections.labnet.netns.plugins.module_utils._entries import (
-    _NEEDS_ROOT, NamespaceEntries, _setns, oserror_message)
+    _NEEDS_ROOT, NamespaceEntries, _setns, oserror_message, socket_cookie)
 from ansible_collections.labnet.netns.plugins.module_utils import _rtnl
 from ansible_collections.labnet.netns.plugins.module_utils._rtnl import RtnlError
 
@@ -56,6 +57,55 @@ TUNSETIFF, TUNSETPERSIST, TUNSETOWNER, TUNSETGROUP = 0x400454ca, 0x400454cb, 0x4
 IFF_TUN, IFF_TAP, IFF_MULTI_QUEUE, IFF_NO_PI, IFF_VNET_HDR, IFF_TUN_EXCL = 0x0001, 0x0002, 0x0100, 0x1000, 0x4000, 0x8000
 
 
+def _cpus():
+    try:
+        return os.sched_getaffinity(0)
+    except (AttributeError, OSError):
+        return ()
+
+
+def _in_child(func):
+    """Run FUNC() in a forked child; returns a function that waits for it and returns what
+    FUNC returned (plain data, through a pipe), or [] when the child failed."""
+    try:
+        read_end, write_end = os.pipe()
+    except OSError:
+        return lambda: []
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return lambda: []
+    if pid == 0:  # the child: no atexit handlers, no buffers flushed, whatever happens
+        try:
+            os.close(read_end)
+            data = marshal.dumps(func())
+            view = memoryview(data)
+            while view:
+                view = view[os.write(write_end, view):]
+        finally:
+            os._exit(0)
+    os.close(write_end)
+
+    def result():
+        chunks = []
+        try:
+            while True:
+                chunk = os.read(read_end, 1 << 20)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        finally:
+            os.close(read_end)
+            os.waitpid(pid, 0)
+        try:
+            return marshal.loads(b''.join(chunks))
+        except (EOFError, ValueError, TypeError):
+            return []
+    return result
+
+
 class Kernel(NamespaceEntries):
     """Access to namespaces and links. One instance per module run; close() at the end."""
 
@@ -66,6 +116,7 @@ class Kernel(NamespaceEntries):
         self._sockets = {}  # pyroute2 IPRoute per namespace
         self._lean = {}  # _rtnl.Socket per namespace
         self._masters = {}
+        self._read_ahead = {}  # ('links' / 'addresses' / 'nsid', namespace) -> what read_ahead() read
 
     def close(self):
         for sock in list(self._sockets.values()) + list(self._lean.values()):
@@ -89,6 +140,9 @@ class Kernel(NamespaceEntries):
             if sock is not None:
                 sock.close()
         self._masters = dict((k, v) for k, v in self._masters.items() if k[0] != name)
+        self._read_ahead.pop(('links', name), None)
+        self._read_ahead.pop(('addresses', name), None)
+        self._read_ahead.pop(('nsid', name), None)
         NamespaceEntries._forget(self, name)
 
     # -- netlink sockets -------------------------------------------------------
@@ -153,14 +207,91 @@ class Kernel(NamespaceEntries):
         flags = _rtnl.NLM_F_ACK | (_rtnl.NLM_F_CREATE | _rtnl.NLM_F_EXCL if create else 0)
         self.rcall(name, what, lambda sock: sock.request(kind, bytes(msg.data[16:]), flags))
 
+    # -- reading many namespaces side by side (issue 14) ---------------------------------
+    READ_AHEAD_MIN = 64  # fewer namespaces are read here, one after the other: a fork would cost more
+
+    def read_ahead(self, links, addresses):
+        """Take the link dumps of the namespaces in LINKS and the address dumps of those in
+        ADDRESSES, half of them in a forked child on another CPU: the first links() /
+        addresses() of each namespace returns its dump, once, and netnsid(NS, None) its
+        answer; forget_read_ahead() drops those not asked for. What cannot be read here (a
+        namespace gone meanwhile) is left to the usual read, which reports it. Only for reads
+        before anything changes: the runner forgets the rest then."""
+        names = [n for n in dict.fromkeys(list(links) + list(addresses)) if n is not None and n not in self._lean]
+        if len(names) < self.READ_AHEAD_MIN or len(_cpus()) < 2:
+            return
+        jobs = []
+        for name in names:
+            try:
+                jobs.append((name, self.ns_fd(name)))
+            except LabnetError:
+                continue
+        links, addresses = set(links), set(addresses)
+        start = time.time()
+        theirs = _in_child(lambda: self._read_namespaces(jobs[len(jobs) // 2:], links, addresses, keep=False))
+        try:
+            mine = self._read_namespaces(jobs[:len(jobs) // 2], links, addresses, keep=True)
+        except OSError as exc:  # setns back home failed: nothing more can be done here
+            theirs()
+            raise LabnetError('cannot return to this process\'s network namespace: %s' % oserror_message(exc))
+        found = mine + theirs()
+        PROFILE['kernel_seconds'] += time.time() - start
+        for name, cookie, nsid, link_dump, address_dump in found:
+            PROFILE['requests'] += 1 + (link_dump is not None) + (address_dump is not None)
+            if cookie is not None:
+                self._cookies[name] = cookie
+            self._read_ahead[('nsid', name)] = nsid
+            if link_dump is not None:
+                self._read_ahead[('links', name)] = link_dump
+            if address_dump is not None:
+                self._read_ahead[('addresses', name)] = address_dump
+
+    def _read_namespaces(self, jobs, links, addresses, keep):
+        """[(name, cookie, nsid of this namespace, link dump, address dump)] for JOBS (name, fd);
+        with KEEP, the sockets opened stay this run's."""
+        found = []
+        for name, fd in jobs:
+            try:
+                _setns(fd)
+            except OSError:
+                continue
+            try:
+                sock = _rtnl.Socket()
+            except OSError:
+                sock = None
+            finally:
+                _setns(self._home_fd)  # a failure here ends the reads: never read on elsewhere
+            if sock is None:
+                continue
+            try:
+                found.append((name, socket_cookie(sock.sock), sock.nsid(self._home_fd),
+                              sock.links() if name in links else None,
+                              sock.addresses() if name in addresses else None))
+            except (OSError, RtnlError):
+                pass
+            if keep:
+                self._lean[name] = sock
+            else:
+                sock.close()
+        return found
+
+    def forget_read_ahead(self):
+        self._read_ahead = {}
+
     # -- links -----------------------------------------------------------------
     def links(self, name=None):
         """All links of namespace NAME as plain dicts, keyed by interface name."""
-        return dict((link['ifname'], link) for link in self.rcall(name, 'cannot list links', lambda s: s.links()))
+        dump = self._read_ahead.pop(('links', name), None)
+        if dump is None:
+            dump = self.rcall(name, 'cannot list links', lambda s: s.links())
+        return dict((link['ifname'], link) for link in dump)
 
     def addresses(self, name=None):
         """All addresses of namespace NAME: list of dicts (index, address, prefixlen, family, scope)."""
-        return self.rcall(name, 'cannot list addresses', lambda s: s.addresses())
+        dump = self._read_ahead.pop(('addresses', name), None)
+        if dump is None:
+            dump = self.rcall(name, 'cannot list addresses', lambda s: s.addresses())
+        return dump
 
     def routes(self, name=None):
         """IPv4 and IPv6 routes of the main table of namespace NAME, as plain dicts."""
@@ -222,6 +353,8 @@ class Kernel(NamespaceEntries):
 
     def netnsid(self, name, other):
         """The nsid that namespace NAME uses for namespace OTHER, or None."""
+        if other is None and ('nsid', name) in self._read_ahead:
+            return self._read_ahead.pop(('nsid', name))
         fd = self.ns_fd(other)
         return self.rcall(name, 'cannot query nsid', lambda s: s.nsid(fd))
 

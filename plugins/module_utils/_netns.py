@@ -38,6 +38,9 @@ class NetnsResource(Resource):
             raise LabnetError('name is required')
         validate_netns_name(want['name'])
 
+    def reads(self, want):
+        return ([want['name']] if want['state'] == 'present' else []), ()
+
     def read(self, kernel, wants):
         links = LinkCache(kernel, shared=self.shared)
         haves = []

@@ -55,6 +55,9 @@ class VethResource(LinkResource):
                 claim_once(ends, (ns, ifname), index,
                            'name %s as an end of their veth pair: an interface is an end of one pair' % link_key(ns, ifname), self.where)
 
+    def reads(self, want):
+        return ([want['namespace'], want['peer_namespace']] if want['state'] == 'present' else []), ()
+
     def read(self, kernel, wants):
         links = self.link_cache(kernel)
         finder = PeerFinder(kernel, links)

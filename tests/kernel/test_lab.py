@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from conftest import STATS, assert_failed, assert_ok, four_runs
+from conftest import STATS, assert_failed, assert_ok, four_runs, four_runs_after_drift
 
 STATS.setdefault("objects of the user's checked unchanged after our runs", 0)
 
@@ -283,3 +283,20 @@ def test_a_users_interface_on_a_bridge_of_theirs_is_not_taken_from_it(sandbox):
     assert sandbox.links(None)['uf']['master'] == 'br0'
     assert_ok(sandbox.module('lab', state='absent', **dict(args, topology=topology(2, ports=['uf']))))
     assert 'master' not in sandbox.links(None)['uf'] or sandbox.links(None)['uf']['master'] is None
+
+
+def test_a_lab_of_many_namespaces_read_side_by_side_sees_drift_in_both_halves(sandbox):
+    # 70 namespaces: read half in this process, half in a forked child (Kernel.read_ahead);
+    # drift in a namespace of each half is seen, predicted by check mode and repaired
+    n = 70
+    args = lab(n)
+    assert_ok(sandbox.module('lab', **args))
+    quiet = assert_ok(sandbox.module('lab', **args))
+    assert not quiet['changed'], quiet['operations']
+    sandbox.sh('ip -n n0 addr flush dev eth0 && ip -n n69 link set lo down && ip -n n35 link set eth0 mtu 1400 '
+               '&& ip -n n68 addr add 10.0.9.9/24 dev eth0')
+    args['addresses'] = [dict(a, exclusive=True) for a in args['addresses']]
+    real = four_runs_after_drift(sandbox, 'lab', **dict(args, veths=[dict(v, mtu=1500) for v in args['veths']]))
+    assert sorted(real['operations']) == sorted([
+        'add address 10.0.1.1/24 to n0/eth0', 'set lo up in namespace n69', 'set mtu 1500 on n35/eth0',
+        'remove address 10.0.9.9/24 from n68/eth0']), real['operations']

@@ -215,3 +215,59 @@ def test_a_link_whose_name_is_not_utf8_breaks_no_run(sandbox):
                      'odd = [n for n in names if n.startswith("x") and n != "xp0"]\n'
                      'print(all(isinstance(n, str) for n in names), len(odd), sock.link(odd[0])["ifname"] == odd[0])\n')
     assert sandbox.sh('PYTHONPATH=%s %s %s' % (COLLECTIONS, TARGET_PYTHON, path)).split() == ['True', '1', 'True']
+
+
+AHEAD = r'''
+import json, os, sys
+from ansible_collections.labnet.netns.plugins.module_utils._netlink import Kernel
+names = json.loads(sys.argv[1])
+out = {}
+ahead = Kernel()
+ahead.read_ahead(names + ['not-there'], names[::2] + ['not-there'])
+taken = sorted('%s %s' % key for key in ahead._read_ahead)
+out['taken'] = taken
+plain = Kernel()
+out['differ'] = []
+for name in names:
+    for what, a, b in (('links', ahead.links(name), plain.links(name)),
+                       ('addresses', ahead.addresses(name), plain.addresses(name)),
+                       ('nsid', ahead.netnsid(name, None), plain.netnsid(name, None)),
+                       ('cookie', ahead.ns_cookie(name), plain.ns_cookie(name))):
+        if a != b or a is None:
+            out['differ'].append([name, what, a, b])
+out['left'] = len(ahead._read_ahead)
+# used once: a second read is the kernel's again
+os.system('ip -n %s link set lo down' % names[0])
+out['lo_again'] = ahead.links(names[0])['lo']['up']
+# what was not used is forgotten by forget_read_ahead(): the next read is the kernel's
+later = Kernel()
+later.read_ahead(names, names)
+os.system('ip -n %s addr add 10.99.0.1/32 dev lo' % names[-1])
+later.forget_read_ahead()
+out['fresh'] = [a['address'] for a in later.addresses(names[-1])]
+few = Kernel()
+few.read_ahead(names[:Kernel.READ_AHEAD_MIN - 1], names[:Kernel.READ_AHEAD_MIN - 1])
+out['few'] = len(few._read_ahead)
+print(json.dumps(out))
+'''
+
+
+def test_read_ahead_reads_what_the_usual_reads_do(sandbox):
+    # many namespaces are read half here, half in a forked child: what each read returns is
+    # what a read on its own returns, for every namespace of both halves
+    names = ['ra%d' % i for i in range(69)] + ['ünï-ra']
+    sandbox.sh('; '.join('ip netns add %s && ip -n %s link set lo up && ip link add h%d type veth peer name e0 netns %s '
+                         '&& ip -n %s addr add 10.8.%d.1/24 dev e0 && ip link set h%d alias x%d'
+                         % (n, n, i, n, n, i, i, i) for i, n in enumerate(names)))
+    path = os.path.join(sandbox.tmp, 'ahead.py')
+    with open(path, 'w') as handle:
+        handle.write(AHEAD)
+    got = json.loads(sandbox.sh("PYTHONPATH=%s %s %s '%s'" % (COLLECTIONS, TARGET_PYTHON, path, json.dumps(names))))
+    # both halves arrived: every namespace's links and nsid, the addresses of those asked
+    assert got['taken'] == sorted(['links %s' % n for n in names] + ['nsid %s' % n for n in names]
+                                  + ['addresses %s' % n for n in names[::2]])
+    assert got['differ'] == []
+    assert got['left'] == 0
+    assert got['lo_again'] is False
+    assert '10.99.0.1' in got['fresh']
+    assert got['few'] == 0

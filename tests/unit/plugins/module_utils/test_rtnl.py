@@ -148,3 +148,31 @@ def test_addresses_of_other_families_are_left_out():
     phonet = struct.pack('=BBBBi', 35, 0, 0, 0, 3) + _rtnl.attr(2, b'\x40')
     sock = lean([message(20, 1, v4, 2) + message(20, 1, phonet, 2) + message(3, 1, b'\0\0\0\0', 2)])
     assert [a['address'] for a in sock.addresses()] == ['10.0.1.1']
+
+
+# -- _netlink._in_child: the other half of Kernel.read_ahead -----------------------
+def test_in_child_returns_what_the_child_read_and_the_parent_keeps_its_own_state():
+    from ansible_collections.labnet.netns.plugins.module_utils import _netlink
+    seen = []
+
+    def child():
+        seen.append('child')  # in the child's memory only
+        return [('näme\udcff', {'index': 1, 'up': True, 'alias': None}, [1.5, b'x'])]
+
+    wait = _netlink._in_child(child)
+    assert wait() == [('näme\udcff', {'index': 1, 'up': True, 'alias': None}, [1.5, b'x'])]
+    assert seen == []
+
+
+def test_in_child_that_fails_or_dies_returns_nothing():
+    from ansible_collections.labnet.netns.plugins.module_utils import _netlink
+    import os
+
+    def boom():
+        raise RuntimeError('no')
+
+    assert _netlink._in_child(boom)() == []
+    assert _netlink._in_child(lambda: os._exit(3))() == []
+    # a large answer crosses the pipe whole
+    big = [('n%d' % i, {'ifname': 'eth0', 'mtu': 1500}) for i in range(20000)]
+    assert _netlink._in_child(lambda: big)() == big
