@@ -212,7 +212,8 @@ class Kernel(NamespaceEntries):
 
     def read_ahead(self, links, addresses):
         """Take the link dumps of the namespaces in LINKS and the address dumps of those in
-        ADDRESSES, half of them in a forked child on another CPU: the first links() /
+        ADDRESSES (None: this process's own namespace, whose links are dumped here while the
+        child works), half of them in a forked child on another CPU: the first links() /
         addresses() of each namespace returns its dump, once, and netnsid(NS, None) its
         answer; forget_read_ahead() drops those not asked for. What cannot be read here (a
         namespace gone meanwhile) is left to the usual read, which reports it. Only for reads
@@ -234,6 +235,11 @@ class Kernel(NamespaceEntries):
         except OSError as exc:  # setns back home failed: nothing more can be done here
             theirs()
             raise LabnetError('cannot return to this process\'s network namespace: %s' % oserror_message(exc))
+        if None in links:  # this process's own links, while the child still reads
+            try:
+                self._read_ahead[('links', None)] = self.rcall(None, 'cannot list links', lambda s: s.links())
+            except LabnetError:
+                pass  # the usual read reports it
         found = mine + theirs()
         PROFILE['kernel_seconds'] += time.time() - start
         for name, cookie, nsid, link_dump, address_dump in found:
