@@ -14,6 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import ipaddress
+import json
 import re
 
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
@@ -265,11 +266,23 @@ LAB_OPTIONS = dict(
 
 def lab_entries(topology):
     """The entries that the option `topology` of the module lab (TOPOLOGY, checked against
-    LAB_OPTIONS here) adds to its lists: option -> [(entry, where)], WHERE naming the part of the
-    topology it comes from in messages. Every problem of the topology is raised at once."""
+    LAB_OPTIONS here; a mapping, or the JSON text of one) adds to its lists: option -> [(entry,
+    where)], WHERE naming the part of the topology it comes from in messages. Every problem of the
+    topology is raised at once."""
     from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+    if isinstance(topology, str):
+        # one string crosses ansible-core far faster than 1000 entries (see the module's docs)
+        try:
+            topology = json.loads(topology)
+        except ValueError as exc:
+            raise LabnetError('topology is text but not JSON (the JSON text of a mapping is taken, as to_json '
+                              'writes it): %s' % exc)
+        if not isinstance(topology, dict):
+            raise LabnetError('topology is the JSON text of %s, not of a mapping (bridge, namespaces, ...)'
+                              % got(topology))
     if not isinstance(topology, dict):
-        raise LabnetError('topology must be a mapping (bridge, namespaces, ...), got %s' % got(topology))
+        raise LabnetError('topology must be a mapping (bridge, namespaces, ...) or the JSON text of one, got %s'
+                          % got(topology))
     checked = ArgumentSpecValidator(LAB_OPTIONS).validate(topology)
     if checked.error_messages:
         raise LabnetError('topology: %s' % '; '.join(checked.error_messages))

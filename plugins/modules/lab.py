@@ -102,8 +102,11 @@ options:
         anything changes.
       - At 1000 namespaces, a task with the topology hands ansible-core 1000 entries instead of 3000
         to 4000, which saves it a few tenths of a second per run.
-      - A mapping with the keys below; its type is C(raw) only so that the module itself refuses a
-        value that is not a mapping, with a clear message.
+      - A mapping with the keys below, or the JSON text of one (C({{ topology | to_json }})). ansible-core
+        templates, sends, echoes and passes between its processes one string much faster than 1000
+        entries (about a quarter of a second per run at 1000 namespaces); the role passes its topology
+        so. The type is C(raw) so that the module itself refuses, with a clear message, a value that is
+        neither (a list, a number, text that is not JSON or the JSON text of something else).
     type: raw
     version_added: 0.2.0
     suboptions:
@@ -198,6 +201,17 @@ EXAMPLES = r'''
         - {name: net2, address: 10.0.1.2/24}
     rules:
       - {in_interface: br0, jump: ACCEPT}
+
+- name: The same, the topology handed over as one JSON text (faster with many namespaces)
+  labnet.netns.lab:
+    owner: lab/demo
+    topology: "{{ {'bridge': 'br0', 'namespaces': lab_namespaces} | to_json }}"
+    rules:
+      - {in_interface: br0, jump: ACCEPT}
+  vars:
+    lab_namespaces:
+      - {name: net1, address: 10.0.1.1/24}
+      - {name: net2, address: 10.0.1.2/24}
 
 - name: Tear it down (the same lists; only what is ours goes)
   labnet.netns.lab:

@@ -8,6 +8,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 from conftest import STATS, assert_failed, assert_ok, four_runs, four_runs_after_drift
 
 STATS.setdefault("objects of the user's checked unchanged after our runs", 0)
@@ -177,6 +179,16 @@ def test_topology_is_the_four_lists_it_stands_for(sandbox):
         {'name': 'n2', 'address': '10.0.1.3/24'}])))
     assert moved['operations'] == ['remove address 10.0.1.2/24 from n1/eth0', 'add address 10.0.1.12/24 to n1/eth0'], \
         moved['operations']
+    # the JSON text of the topology (as the role passes it, through to_json) is the same topology:
+    # quiet where it is right, the same repair where it is not
+    text = json.dumps(topology(mtu=1400, namespaces=[
+        {'name': 'n0', 'address': '10.0.1.1/24'}, {'name': 'n1', 'address': '10.0.1.12/24'},
+        {'name': 'n2', 'address': '10.0.1.3/24'}]))
+    quiet = assert_ok(sandbox.module('lab', owner='lab/t', topology=text))
+    assert not quiet['changed'], quiet['operations']
+    back = assert_ok(sandbox.module('lab', owner='lab/t', topology=json.dumps(topology(mtu=1400))))
+    assert back['operations'] == ['remove address 10.0.1.12/24 from n1/eth0', 'add address 10.0.1.2/24 to n1/eth0'], \
+        back['operations']
 
 
 def test_topology_teardown_removes_what_is_ours_and_keeps_the_users(sandbox):
@@ -255,9 +267,15 @@ def test_a_missing_port_or_interface_is_refused_before_anything_changes(sandbox)
 def test_a_topology_that_is_not_a_mapping_is_refused_clearly(sandbox):
     # ansible-core 2.19 fails with a traceback (TypeError in its suboption handling) for a
     # non-mapping value of an option of type dict with suboptions: the module checks it itself
-    for value, got in ((5, 'an integer 5'), (True, 'a boolean True'), ([1], 'a list [1]'), ([None], 'a list [None]'),
-                       ('br0', "a string 'br0'")):
+    for value, got in ((5, 'an integer 5'), (True, 'a boolean True'), ([1], 'a list [1]'), ([None], 'a list [None]')):
         res = assert_failed(sandbox.module('lab', topology=value), 'topology must be a mapping', got)
+        assert 'exception' not in res and res['operations'] == []
+    # text: the JSON text of a mapping is taken (the role passes it so), other text is refused
+    for value, fragments in (('br0', ('topology is text but not JSON',)), ('{"bridge": "br0",', ('not JSON',)),
+                             ('[1, 2]', ('the JSON text of a list [1, 2], not of a mapping',)),
+                             ('"br0"', ("the JSON text of a string 'br0'",)),
+                             ('{"bridge": "br0"}', ('topology: ', 'namespaces'))):
+        res = assert_failed(sandbox.module('lab', topology=value), *fragments)
         assert 'exception' not in res and res['operations'] == []
     assert_failed(sandbox.module('lab', topology={'bridge': 'br0', 'namespaces': [{'name': 'a', 'address': '10.0.1.1/24'}],
                                                   'ports': 'veth-x', 'mtu': 'big'}), 'topology: ', 'mtu')

@@ -73,3 +73,19 @@ def test_the_roles_entries_take_the_fast_path_and_bad_ones_still_get_ansible_cor
     with pytest.raises(LabnetError) as caught:
         lab_wants(params, dict(KINDS)['veths'], 'veths')
     assert caught.value.msg.startswith('veths[0]: ') and 'mtu' in caught.value.msg
+
+
+def test_a_topology_as_json_text_is_the_mapping_it_encodes():
+    import json
+    from ansible_collections.labnet.netns.plugins.module_utils._topology import lab_entries
+    topology = {'bridge': 'br0', 'namespaces': [{'name': 'nä%d' % i, 'address': '10.0.1.%d/24' % (i + 1)} for i in range(3)],
+                'bridge_address': '10.0.1.254/24', 'mtu': 1400, 'exclusive': True, 'ports': ['vx0']}
+    assert lab_entries(json.dumps(topology)) == lab_entries(topology)
+    assert lab_entries(json.dumps(topology, ensure_ascii=False)) == lab_entries(topology)
+    with pytest.raises(LabnetError, match='topology is text but not JSON'):
+        lab_entries('{"bridge": ')
+    with pytest.raises(LabnetError, match=r'the JSON text of a list \[1\], not of a mapping'):
+        lab_entries('[1]')
+    with pytest.raises(LabnetError, match=r"problem\(s\) in the topology: topology.namespaces\[1\].address"):
+        lab_entries(json.dumps(dict(topology, namespaces=[{'name': 'a', 'address': '10.0.1.1/24'},
+                                                          {'name': 'b', 'address': 'nope'}])))
