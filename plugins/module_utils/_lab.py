@@ -17,7 +17,7 @@ import time
 from ansible_collections.labnet.netns.plugins.module_utils._address import AddressResource
 from ansible_collections.labnet.netns.plugins.module_utils._bridge import BridgeResource
 from ansible_collections.labnet.netns.plugins.module_utils._common import (
-    REPORT_CHOICES, STATE_CHOICES, LabnetError, Step, run_steps)
+    REPORT_CHOICES, STATE_CHOICES, LabnetError, Step, gc_paused, run_steps)
 from ansible_collections.labnet.netns.plugins.module_utils._firewall import FirewallResource
 from ansible_collections.labnet.netns.plugins.module_utils._netns import NetnsResource
 from ansible_collections.labnet.netns.plugins.module_utils._topology import LAB_OPTIONS, lab_entries
@@ -122,11 +122,12 @@ def settle(kernel, step, when):
 
 def run_lab(module):
     params = module.params
-    try:
-        steps = build_steps(params)
-    except LabnetError as exc:
-        module.fail_json(msg=exc.msg, changed=False, operations=[])
-    run_steps(module, steps, settle=settle if params['state'] == 'absent' else None, report=params['report'])
+    with gc_paused():  # from the expansion of the topology on (see gc_paused)
+        try:
+            steps = build_steps(params)
+        except LabnetError as exc:
+            module.fail_json(msg=exc.msg, changed=False, operations=[])
+        run_steps(module, steps, settle=settle if params['state'] == 'absent' else None, report=params['report'])
 
 
 def build_steps(params):
