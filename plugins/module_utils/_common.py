@@ -58,6 +58,7 @@ _IFNAME_FORBIDDEN = set('/:%') | set(' \t\n\v\f\r')
 # the kernel checks bytes with its own isspace(), whose Latin-1 table counts 0xA0 as space:
 # in UTF-8 that byte ends characters such as 'à' (c3 a0), which the kernel therefore refuses
 _IFNAME_FORBIDDEN_BYTES = frozenset(b'/:% \t\n\v\f\r\0\xa0')
+_IFNAME_FORBIDDEN_NUL = frozenset(_IFNAME_FORBIDDEN | set('\0'))
 _MAC_RE = re.compile(r'^([0-9a-f]{2}:){5}[0-9a-f]{2}$')
 
 
@@ -86,11 +87,12 @@ def validate_ifname(name, what='interface name'):
         # net/*/conf/all and net/*/conf/default are settings, so register_netdevice() fails
         raise LabnetError('%s %r is reserved: the kernel refuses it (net.ipv4.conf.%s is not an interface)'
                           % (what, name, name))
-    bad = sorted(set(name) & (_IFNAME_FORBIDDEN | set('\0')))
+    bad = sorted(_IFNAME_FORBIDDEN_NUL.intersection(name))
     if bad:
         raise LabnetError('%s %r contains forbidden character(s) %s (not allowed: "/", ":", "%%", white space)'
                           % (what, name, ', '.join(repr(c) for c in bad)))
-    bad = sorted(set(c for c in name if set(c.encode('utf-8')) & _IFNAME_FORBIDDEN_BYTES))
+    # (an ASCII name has no 0xa0 byte: the check below is for the others only)
+    bad = [] if name.isascii() else sorted(set(c for c in name if set(c.encode('utf-8')) & _IFNAME_FORBIDDEN_BYTES))
     if bad:
         raise LabnetError('%s %r contains character(s) %s that the kernel takes for white space '
                           '(their UTF-8 bytes include 0xa0)' % (what, name, ', '.join(repr(c) for c in bad)))
