@@ -7,8 +7,7 @@ as the seed articles do) against ansible-playbook with the bridge_topology role.
 For each N, in one run on this machine, each measurement in a fresh sandbox (private mount +
 network namespace), it measures three shell builds ((a) the seed recipe, (a-lean), (a-batch)),
 the shell teardown (t-ip), and the role: (b) build from scratch, (c) idempotent re-run (the
-median of three, each once the machine is idle, the sizes in turns: see interleaved_reruns),
-(d) teardown, and (e) netns_info reading the lab. It checks that each role run reported the
+median of three, each once the machine is idle), (d) teardown, and (e) netns_info reading the lab. It checks that each role run reported the
 right `changed`, prints times, ratios, the issue-14 targets, and a profile of every role run
 (each task's wall time; for module tasks the module's start-up, pyroute2 import, kernel
 requests and time in them, reported by the modules when LABNET_PROFILE is set).
@@ -105,11 +104,12 @@ def topology(n):
             'bridge_topology_namespaces': [{'name': 'n%d' % i, 'address': address(i)} for i in range(n)]}
 
 
-RERUNS = 3  # (c) rounds (see interleaved_reruns): the median is kept
+RERUNS = 3  # (c) is timed this many times, each once the machine is idle: the median is kept
 
 
 def role_runs(tmp, n):
-    """(b), (c0), (e), (d) in one sandbox; returns [(seconds, changed, profile)]."""
+    """(b), (c0), (c), (e), (d) in one sandbox; returns [(seconds, changed, profile)], (c) the
+    median of RERUNS re-runs (this VM's noise is +-0.2 s at N=1000, one re-run is ~2 s)."""
     vars_file = os.path.join(tmp, 'vars-%d.json' % n)
     with open(vars_file, 'w') as handle:
         json.dump(topology(n), handle)
@@ -117,18 +117,22 @@ def role_runs(tmp, n):
     site = os.path.join(REPO, 'playbooks', 'site.yml')
     role = '%s %s -e @%s' % (PLAYBOOK, site, vars_file)
     info = '%s lab -m labnet.netns.netns_info' % os.path.join(os.path.dirname(sys.executable), 'ansible')
-    runs = [('build', role), ('rerun0', role), ('info', info), ('teardown', role + ' -e bridge_topology_state=absent')]
+    runs = [('build', role), ('rerun0', role)] + [('rerun', role)] * RERUNS + \
+        [('info', info), ('teardown', role + ' -e bridge_topology_state=absent')]
     with open(script, 'w') as handle:
         handle.write('set -e\ncd %s\n' % REPO)
-        for label, command in runs:
-            tag = '%s-%d' % (label, n)
+        settle = '%s %s' % (sys.executable, os.path.abspath(__file__))
+        for k, (label, command) in enumerate(runs):
+            if label == 'rerun':  # timed from when the kernel is done with the build's background work
+                handle.write('%s --settle\n' % settle)
+            tag = '%s-%d-%d' % (label, n, k)
             handle.write('s=$(date +%%s.%%N); LABNET_PROFILE_OUT=%s/%s.jsonl %s > %s/%s.log 2>&1 || '
                          '{ tail -30 %s/%s.log >&2; exit 1; }; e=$(date +%%s.%%N); echo "%s %s $s $e"\n'
                          % (tmp, tag, command, tmp, tag, tmp, tag, label, tag))
     out = subprocess.run(SANDBOX + ['sh', script], capture_output=True, text=True, check=False)
     if out.returncode != 0:
         raise SystemExit('role run failed for N=%d:\n%s' % (n, out.stderr))
-    results = []
+    results = {}
     for line in out.stdout.splitlines():
         label, tag, start, end = line.split()
         with open(os.path.join(tmp, '%s.log' % tag)) as handle:
@@ -137,58 +141,13 @@ def role_runs(tmp, n):
             changed = 0 if '"n%d"' % (n - 1) in text else -1
         else:
             changed = int(re.search(r'changed=(\d+)', text.split('PLAY RECAP')[-1]).group(1))
-        results.append((float(end) - float(start), changed, profile(tmp, tag, label, n, float(start), float(end))))
-    return results
-
-
-def interleaved_reruns(tmp, sizes, rounds=RERUNS):
-    """(c) for every size, in turns: each size's lab is built in a sandbox of its own that stays up
-    (a process holds it; the role runs in it through nsenter), then, round after round, each size
-    is re-run once, each re-run once the machine is idle. This VM's speed drifts from one minute to
-    the next (a CPU-bound loop takes 0.10 s, then 0.16 s): taken in turns, every size meets the
-    same drift, and the ratio of their medians does not depend on when each size was measured.
-    Returns {n: (median seconds, largest changed, profile of the median run)}."""
-    holders = {}
-    runs = dict((n, []) for n in sizes)
-    try:
-        for n in sizes:
-            holder = holders[n] = subprocess.Popen(SANDBOX + ['sh', '-c', 'echo ready; exec sleep 100000'],
-                                                   stdout=subprocess.PIPE, text=True)
-            if holder.stdout.readline().strip() != 'ready':
-                raise SystemExit('the sandbox for N=%d did not start' % n)
-            role_in(tmp, holder, n, 'ibuild-%d' % n)
-        for k in range(rounds):
-            for n in sizes:
-                settle()
-                runs[n].append(role_in(tmp, holders[n], n, 'rerun-%d-i%d' % (n, k)))
-    finally:
-        for holder in holders.values():
-            holder.kill()
-            holder.wait()
-    out = {}
-    for n, results in runs.items():
-        ordered = sorted(results, key=lambda r: r[0])
-        median = ordered[len(ordered) // 2]
-        out[n] = (median[0], max(r[1] for r in results), median[2])
-    return out
-
-
-def role_in(tmp, holder, n, tag):
-    """Run the role on the lab of N namespaces inside HOLDER's sandbox: (seconds, changed, profile)."""
-    vars_file = os.path.join(tmp, 'vars-%d.json' % n)
-    with open(vars_file, 'w') as handle:
-        json.dump(topology(n), handle)
-    command = 'cd %s && LABNET_PROFILE_OUT=%s/%s.jsonl %s %s -e @%s > %s/%s.log 2>&1' % (
-        REPO, tmp, tag, PLAYBOOK, os.path.join(REPO, 'playbooks', 'site.yml'), vars_file, tmp, tag)
-    start = time.time()
-    res = subprocess.run(['nsenter', '-t', str(holder.pid), '-m', '-n', 'sh', '-c', command], check=False)
-    end = time.time()
-    with open(os.path.join(tmp, '%s.log' % tag)) as handle:
-        text = handle.read()
-    if res.returncode != 0:
-        raise SystemExit('role run %s failed:\n%s' % (tag, text[-3000:]))
-    changed = int(re.search(r'changed=(\d+)', text.split('PLAY RECAP')[-1]).group(1))
-    return end - start, changed, profile(tmp, tag, 'rerun', n, start, end)
+        results.setdefault(label, []).append(
+            (float(end) - float(start), changed, profile(tmp, tag, label, n, float(start), float(end))))
+    reruns = sorted(results['rerun'], key=lambda r: r[0])
+    changed = max(r[1] for r in reruns)  # every re-run must change nothing
+    median = reruns[len(reruns) // 2]
+    return [results['build'][0], results['rerun0'][0], (median[0], changed, median[2]), results['info'][0],
+            results['teardown'][0]]
 
 
 def profile(tmp, tag, label, n, start, end):
@@ -291,16 +250,12 @@ def main():
             row['t_ip'] = min(b[1] for b in batch)
             row['t_ipw'] = min(b[1] + b[2] for b in batch)
             runs = [role_runs(tmp, n) for attempt in range(args.repeat)]
-            best = [min((r[k] for r in runs), key=lambda x: x[0]) for k in range(4)]
-            (row['build'], b_changed, b_prof), (row['rerun0'], c0_changed, c0_prof), \
+            best = [min((r[k] for r in runs), key=lambda x: x[0]) for k in range(5)]
+            (row['build'], b_changed, b_prof), (row['rerun0'], c0_changed, c0_prof), (row['rerun'], c_changed, c_prof), \
                 (row['info'], e_changed, e_prof), (row['down'], d_changed, d_prof) = best
-            row['changed_ok'] = b_changed > 0 and c0_changed == 0 and e_changed == 0 and d_changed > 0
-            profiles += b_prof + c0_prof + e_prof + d_prof
-        for n, (seconds, changed, prof) in interleaved_reruns(tmp, args.sizes).items():
-            rows[n]['rerun'] = seconds
-            rows[n]['changed_ok'] = rows[n]['changed_ok'] and changed == 0
-            ok = ok and rows[n]['changed_ok']
-            profiles += prof
+            row['changed_ok'] = b_changed > 0 and c0_changed == c_changed == 0 and e_changed == 0 and d_changed > 0
+            ok = ok and row['changed_ok']
+            profiles += b_prof + c0_prof + c_prof + e_prof + d_prof
     base = args.sizes[0]
     print('labnet.netns benchmark on %s, %d CPUs, kernel %s, Python %s' % (
         platform.node() or 'this machine', os.cpu_count(), platform.release(), platform.python_version()))
@@ -309,7 +264,7 @@ def main():
     print('(t-ip) teardown by iptables -D, ip link del br0, ip netns del per namespace; (t-ip+w) the same until')
     print('the kernel has destroyed the interfaces of the removed namespaces, as the role waits for.')
     print('the role through ansible-playbook: (b) build, (c0) re-run right after it, (c) re-run once the kernel')
-    print('is idle again (see --settle; the median of %d, every size in turns), (d) teardown; (e) netns_info' % RERUNS)
+    print('is idle again (see --settle; the median of %d), (d) teardown; (e) netns_info (ad-hoc ansible)' % RERUNS)
     print('%6s %8s %8s %8s %8s %8s %9s %9s %9s %9s %9s %8s %9s %8s %9s %8s' % (
         'N', '(a) ip', 'a-lean', 'a-batch', 't-ip', 't-ip+w', '(b) build', '(c0) now', '(c) rerun', '(d) down', '(e) info',
         'b/lean', 'b/batch', 'd/t-ip', 'c/c@%d' % base, 'changed'))
