@@ -62,6 +62,15 @@ _IFNAME_FORBIDDEN_NUL = frozenset(_IFNAME_FORBIDDEN | set('\0'))
 _MAC_RE = re.compile(r'^([0-9a-f]{2}:){5}[0-9a-f]{2}$')
 
 
+def _name_bytes(name, what):
+    """NAME as the bytes the kernel and the file system get (a byte of another encoding, read back
+    from them, is kept as Python's surrogate escape); a lone surrogate stands for no bytes."""
+    try:
+        return name.encode('utf-8', 'surrogateescape')
+    except UnicodeEncodeError:
+        raise LabnetError('%s %r is not valid text: it holds a lone surrogate, which no bytes stand for' % (what, name))
+
+
 def validate_netns_name(name, what='namespace name'):
     if not isinstance(name, str) or name == '':
         raise LabnetError('%s must be a non-empty string' % what)
@@ -71,7 +80,7 @@ def validate_netns_name(name, what='namespace name'):
         raise LabnetError('%s %r must not contain "/"' % (what, name))
     if '\0' in name:
         raise LabnetError('%s %r must not contain a NUL byte' % (what, name))
-    if len(name.encode('utf-8')) > 255:
+    if len(_name_bytes(name, what)) > 255:
         raise LabnetError('%s is longer than 255 bytes' % what)
     return name
 
@@ -79,7 +88,7 @@ def validate_netns_name(name, what='namespace name'):
 def validate_ifname(name, what='interface name'):
     if not isinstance(name, str) or name == '':
         raise LabnetError('%s must be a non-empty string' % what)
-    if len(name.encode('utf-8')) > 15:
+    if len(_name_bytes(name, what)) > 15:
         raise LabnetError('%s %r is longer than 15 bytes (the kernel limit)' % (what, name))
     if name in ('.', '..'):
         raise LabnetError('%s %r is not allowed' % (what, name))
@@ -92,7 +101,7 @@ def validate_ifname(name, what='interface name'):
         raise LabnetError('%s %r contains forbidden character(s) %s (not allowed: "/", ":", "%%", white space)'
                           % (what, name, ', '.join(repr(c) for c in bad)))
     # (an ASCII name has no 0xa0 byte: the check below is for the others only)
-    bad = [] if name.isascii() else sorted(set(c for c in name if set(c.encode('utf-8')) & _IFNAME_FORBIDDEN_BYTES))
+    bad = [] if name.isascii() else sorted(set(c for c in name if set(_name_bytes(c, what)) & _IFNAME_FORBIDDEN_BYTES))
     if bad:
         raise LabnetError('%s %r contains character(s) %s that the kernel takes for white space '
                           '(their UTF-8 bytes include 0xa0)' % (what, name, ', '.join(repr(c) for c in bad)))

@@ -225,8 +225,10 @@ class Kernel(NamespaceEntries):
         for name in names:
             try:
                 jobs.append((name, self.ns_fd(name)))
-            except LabnetError:
+            except LabnetError:  # not there (yet): the usual read says so
                 continue
+        if len(jobs) < self.READ_AHEAD_MIN:  # a first build: nothing (or little) to read ahead
+            return
         links, addresses = set(links), set(addresses)
         start = time.time()
         theirs = _in_child(lambda: self._read_namespaces(jobs[len(jobs) // 2:], links, addresses, keep=False))
@@ -270,9 +272,11 @@ class Kernel(NamespaceEntries):
             if sock is None:
                 continue
             try:
-                found.append((name, socket_cookie(sock.sock), sock.nsid(self._home_fd),
-                              sock.links() if name in links else None,
-                              sock.addresses() if name in addresses else None))
+                # in the order of the usual reads: the links before the nsid that names their peers'
+                # namespace (a pair made in between shows an nsid the answer knows, never one it does not)
+                link_dump = sock.links() if name in links else None
+                address_dump = sock.addresses() if name in addresses else None
+                found.append((name, socket_cookie(sock.sock), sock.nsid(self._home_fd), link_dump, address_dump))
             except (OSError, RtnlError):
                 pass
             if keep:

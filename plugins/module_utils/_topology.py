@@ -264,6 +264,16 @@ LAB_OPTIONS = dict(
     force=dict(type='bool', default=False))
 
 
+def _unique_keys(pairs):
+    """A JSON object as a dict; a key given twice is refused (json.loads keeps the last silently)."""
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            raise ValueError('the key %r is given twice' % key)
+        out[key] = value
+    return out
+
+
 def lab_entries(topology):
     """The entries that the option `topology` of the module lab (TOPOLOGY, checked against
     LAB_OPTIONS here; a mapping, or the JSON text of one) adds to its lists: option -> [(entry,
@@ -273,8 +283,8 @@ def lab_entries(topology):
     if isinstance(topology, str):
         # one string crosses ansible-core far faster than 1000 entries (see the module's docs)
         try:
-            topology = json.loads(topology)
-        except ValueError as exc:
+            topology = json.loads(topology, object_pairs_hook=_unique_keys)
+        except (ValueError, RecursionError) as exc:
             raise LabnetError('topology is text but not JSON (the JSON text of a mapping is taken, as to_json '
                               'writes it): %s' % exc)
         if not isinstance(topology, dict):
@@ -283,7 +293,10 @@ def lab_entries(topology):
     if not isinstance(topology, dict):
         raise LabnetError('topology must be a mapping (bridge, namespaces, ...) or the JSON text of one, got %s'
                           % got(topology))
-    checked = ArgumentSpecValidator(LAB_OPTIONS).validate(topology)
+    try:
+        checked = ArgumentSpecValidator(LAB_OPTIONS).validate(topology)
+    except (OverflowError, ValueError, TypeError) as exc:  # ansible-core's int() of an infinite number
+        raise LabnetError('topology: %s' % exc)
     if checked.error_messages:
         raise LabnetError('topology: %s' % '; '.join(checked.error_messages))
     topology = checked.validated_parameters

@@ -163,3 +163,16 @@ def test_step_one_removal_alone_is_applied_as_usual():
     done = []
     _step(resource, [_remove('a')]).apply(None, done)
     assert resource.calls == [('one', 'a')] and done == ['remove a']
+
+
+def test_names_with_a_lone_surrogate_are_refused_and_escaped_bytes_count_as_bytes():
+    from ansible_collections.labnet.netns.plugins.module_utils._common import (
+        LabnetError as Error, validate_ifname as ifname, validate_netns_name as netns)
+    for check in (ifname, netns):
+        with pytest.raises(Error, match='lone surrogate'):
+            check('a\ud800')
+    # a byte of another encoding read back from the kernel (surrogate escape) is one byte
+    assert ifname('e' * 14 + '\udcff') == 'e' * 14 + '\udcff'
+    with pytest.raises(Error, match='longer than 15 bytes'):
+        ifname('e' * 15 + '\udcff')
+    assert netns('n\udcff') == 'n\udcff'

@@ -89,3 +89,18 @@ def test_a_topology_as_json_text_is_the_mapping_it_encodes():
     with pytest.raises(LabnetError, match=r"problem\(s\) in the topology: topology.namespaces\[1\].address"):
         lab_entries(json.dumps(dict(topology, namespaces=[{'name': 'a', 'address': '10.0.1.1/24'},
                                                           {'name': 'b', 'address': 'nope'}])))
+
+
+@pytest.mark.parametrize('text,fragment', [
+    ('[' * 100000 + ']' * 100000, 'topology is text but not JSON'),  # Python's JSON decoder recurses
+    ('{"bridge": "br0", "bridge": "br1", "namespaces": []}', "the key 'bridge' is given twice"),
+    ('{"bridge": "br0", "namespaces": [{"name": "a", "address": "10.0.1.1/24"}], "mtu": Infinity}', 'topology: '),
+    ('{"bridge": "br0", "namespaces": [{"name": "a", "address": "10.0.1.1/24"}], "mtu": 1e400}', 'topology: '),
+    ('{"bridge": "br\\ud800", "namespaces": [{"name": "a", "address": "10.0.1.1/24"}]}', 'lone surrogate'),
+    ('{"bridge": "br0", "namespaces": [{"name": "a\\ud800", "address": "10.0.1.1/24"}]}', 'lone surrogate'),
+])
+def test_odd_json_text_of_a_topology_is_refused_clearly(text, fragment):
+    from ansible_collections.labnet.netns.plugins.module_utils._topology import lab_entries
+    with pytest.raises(LabnetError) as info:
+        lab_entries(text)
+    assert fragment in info.value.msg
