@@ -106,6 +106,9 @@ def _in_child(func):
     return result
 
 
+_NOT_READ = object()  # (Kernel._ahead: nothing read ahead; None is an answer)
+
+
 class Kernel(NamespaceEntries):
     """Access to namespaces and links. One instance per module run; close() at the end."""
 
@@ -140,9 +143,8 @@ class Kernel(NamespaceEntries):
             if sock is not None:
                 sock.close()
         self._masters = dict((k, v) for k, v in self._masters.items() if k[0] != name)
-        self._read_ahead.pop(('links', name), None)
-        self._read_ahead.pop(('addresses', name), None)
-        self._read_ahead.pop(('nsid', name), None)
+        for kind in ('links', 'addresses', 'nsid'):
+            self._read_ahead.pop((kind, name), None)
         NamespaceEntries._forget(self, name)
 
     # -- netlink sockets -------------------------------------------------------
@@ -288,20 +290,20 @@ class Kernel(NamespaceEntries):
     def forget_read_ahead(self):
         self._read_ahead = {}
 
+    def _ahead(self, kind, name, read):
+        """What read_ahead() read of KIND for namespace NAME (once), else READ()."""
+        found = self._read_ahead.pop((kind, name), _NOT_READ)
+        return read() if found is _NOT_READ else found
+
     # -- links -----------------------------------------------------------------
     def links(self, name=None):
         """All links of namespace NAME as plain dicts, keyed by interface name."""
-        dump = self._read_ahead.pop(('links', name), None)
-        if dump is None:
-            dump = self.rcall(name, 'cannot list links', lambda s: s.links())
+        dump = self._ahead('links', name, lambda: self.rcall(name, 'cannot list links', lambda s: s.links()))
         return dict((link['ifname'], link) for link in dump)
 
     def addresses(self, name=None):
         """All addresses of namespace NAME: list of dicts (index, address, prefixlen, family, scope)."""
-        dump = self._read_ahead.pop(('addresses', name), None)
-        if dump is None:
-            dump = self.rcall(name, 'cannot list addresses', lambda s: s.addresses())
-        return dump
+        return self._ahead('addresses', name, lambda: self.rcall(name, 'cannot list addresses', lambda s: s.addresses()))
 
     def routes(self, name=None):
         """IPv4 and IPv6 routes of the main table of namespace NAME, as plain dicts."""
@@ -363,10 +365,11 @@ class Kernel(NamespaceEntries):
 
     def netnsid(self, name, other):
         """The nsid that namespace NAME uses for namespace OTHER, or None."""
-        if other is None and ('nsid', name) in self._read_ahead:
-            return self._read_ahead.pop(('nsid', name))
         fd = self.ns_fd(other)
-        return self.rcall(name, 'cannot query nsid', lambda s: s.nsid(fd))
+
+        def read():
+            return self.rcall(name, 'cannot query nsid', lambda s: s.nsid(fd))
+        return self._ahead('nsid', name, read) if other is None else read()  # (read ahead: OTHER None only)
 
     def link(self, name, ifname=None, index=0):
         """One link of namespace NAME by interface name, or by INDEX (one request, no dump), or None."""
